@@ -1,0 +1,64 @@
+# SmartRegion: `make run` sets up and starts the demo, `make test` sets up and runs every test.
+# Each setup step is a stamp file that only reruns when its inputs change, so repeated runs are fast.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format assets messages worker bench clean help
+
+help:
+	@echo "make run    set up and start the platform with the MYK demo data (http://127.0.0.1:$(PORT))"
+	@echo "make test   set up and run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)"
+	@echo "make lint   ruff, mypy and the migrations check"
+	@echo "make worker run the background task worker (for TASK_BACKEND=database)"
+
+$(VENV)/.runtime: requirements/base.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required.")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/static/.built: node_modules/.installed scripts/build_assets.mjs
+	npm run --silent build
+	touch $@
+
+assets: build/static/.built
+
+# .mo files are built, not committed; Babel compiles them so that no gettext install is needed.
+messages: $(VENV)/.dev
+	$(PY) scripts/compile_messages.py
+
+run: $(VENV)/.dev assets messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev assets messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: $(VENV)/.runtime
+	$(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) node_modules build var/static

@@ -1,0 +1,19 @@
+"""URL routes: public pages, accounts (allauth plus our profile pages), admin, sitemap."""
+
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from smartregion.web.sitemaps import SITEMAPS
+from smartregion.web.views import robots_txt
+
+urlpatterns = [
+    path("", include("smartregion.web.urls")),
+    path("konto/profil/", include("smartregion.accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+]

@@ -1,0 +1,67 @@
+"""Admin for people and their roles; role changes go through services so they are audited."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import AccountEvent, RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    fields = ("role", "municipality", "granted_at")
+    readonly_fields = ("granted_at",)
+    autocomplete_fields = ("municipality",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A grant is added or revoked, never edited, so the audit trail reads as grant/revoke pairs.
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "display_name", "is_active", "date_joined", "last_login")
+    list_filter = ("is_active", "roles__role", "home_municipality")
+    search_fields = ("email", "display_name")
+    readonly_fields = ("date_joined", "last_login", "anonymised_at")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("display_name", "home_municipality", "age_group")}),
+        (
+            _("Status"),
+            {"fields": ("is_active", "is_superuser", "date_joined", "last_login", "anonymised_at")},
+        ),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    filter_horizontal = ()
+    inlines = [RoleGrantInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
+        if formset.model is not RoleGrant:
+            super().save_formset(request, form, formset, change)
+            return
+        grants = formset.save(commit=False)
+        for grant in formset.deleted_objects:
+            services.role_revoke(actor=request.user, grant=grant)  # type: ignore[arg-type]
+        for grant in grants:
+            services.role_grant(
+                actor=request.user,  # type: ignore[arg-type]
+                user=form.instance,
+                role=grant.role,
+                municipality=grant.municipality,
+            )
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "user", "actor")
+    list_filter = ("kind",)
+    list_select_related = ("user", "actor")
+    readonly_fields = ("created_at", "kind", "user", "actor", "data")

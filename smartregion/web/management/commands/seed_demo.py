@@ -1,0 +1,44 @@
+"""Load the MYK demo data set: region, municipalities, organizations, personas, expert board."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from smartregion.accounts import demo as accounts_demo
+from smartregion.network import demo as network_demo
+
+
+class Command(BaseCommand):
+    help = "Load the MYK10 demo data (idempotent). Refuses to run with DEBUG off unless --force is given."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when a region exists already (for `make run`).",
+        )
+
+    def handle(self, *args: Any, force: bool, if_empty: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; with DEBUG off it needs --force."
+            )
+        from smartregion.network.models import Region
+
+        if if_empty and Region.objects.exists():
+            self.stdout.write("Demo data present, nothing to do.")
+            return
+        with transaction.atomic():
+            region = network_demo.seed_region()
+            municipalities = network_demo.seed_municipalities(region)
+            bodies = network_demo.seed_organizations(municipalities)
+            people = accounts_demo.seed_people(bodies=bodies)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {len(municipalities)} municipalities, {len(people)} personas "
+                f"(password: {accounts_demo.DEMO_PASSWORD})."
+            )
+        )

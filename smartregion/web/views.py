@@ -1,0 +1,99 @@
+"""Public pages: start page, municipalities, network, legal and accessibility pages."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from smartregion.network import selectors as network
+
+from . import services
+from .forms import AccessibilityFeedbackForm
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The region, its municipalities on a list and a map, and the program's key facts."""
+    municipalities = list(network.municipality_list())
+    return render(
+        request,
+        "web/home.html",
+        {
+            "municipalities": municipalities,
+            "geojson": network.municipality_geojson(municipalities),
+            "facts": network.key_facts(),
+        },
+    )
+
+
+@require_GET
+def municipality_geojson(request: HttpRequest) -> JsonResponse:
+    """Member municipalities as GeoJSON points (RFC 7946)."""
+    return JsonResponse(
+        network.municipality_geojson(network.municipality_list()), content_type="application/geo+json"
+    )
+
+
+@require_GET
+def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One member municipality with its local organizations."""
+    try:
+        municipality = network.municipality_get(slug=slug)
+    except network.Municipality.DoesNotExist as error:
+        raise Http404(_("This municipality does not exist.")) from error
+    return render(
+        request,
+        "web/municipality_detail.html",
+        {"municipality": municipality, "geojson": network.municipality_geojson([municipality])},
+    )
+
+
+@require_GET
+def network_overview(request: HttpRequest) -> HttpResponse:
+    """All partner organizations by kind, and the expert advisory board."""
+    return render(
+        request,
+        "web/network.html",
+        {
+            "organizations": network.organization_list(),
+            "board_members": network.expert_board_members(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="5/h", method="POST", block=True)
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (BITV 2.0) with its feedback form."""
+    form = AccessibilityFeedbackForm(request.POST if request.method == "POST" else None)
+    # A filled honeypot makes the form invalid: answered like any invalid form, nothing stored.
+    if request.method == "POST" and form.is_valid():
+        services.accessibility_feedback_submit(
+            message=form.cleaned_data["message"],
+            page_url=form.cleaned_data["page_url"],
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+        )
+        messages.success(request, _("Thank you. Your message has been sent to the program office."))
+        return redirect(reverse("web:accessibility") + "#feedback")
+    return render(request, "web/accessibility.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer for a request over a rate limit (RATELIMIT_VIEW)."""
+    return render(request, "web/rate_limited.html", status=429)
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Allow public pages, keep crawlers out of accounts and the admin, point to the sitemap."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /konto/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
