@@ -6,14 +6,16 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from smartregion.web.sitemaps import SITEMAPS
-from smartregion.web.views import robots_txt
+from smartregion.web.views import favicon, robots_txt
 
 urlpatterns = [
     path("", include("smartregion.web.urls")),
+    path("", include("smartregion.participation.urls")),
     path("konto/profil/", include("smartregion.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

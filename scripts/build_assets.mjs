@@ -15,6 +15,8 @@ const files = {
   "@kern-ux/native/LICENSE.md": "kern/LICENSE.md",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
   "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+  // leaflet.js names its source map; ManifestStaticFilesStorage fails collectstatic if it is missing.
+  "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
   "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
   "leaflet/LICENSE": "leaflet/LICENSE",
 };

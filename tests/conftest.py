@@ -2,14 +2,22 @@
 
 A test marked ``browser`` or ``postgres`` skips with a reason when the service is missing, unless
 SMARTREGION_REQUIRE names it (CI sets it): then the missing service fails the test run.
+
+Every test runs with a fresh cache (rate limits, used TOTP codes) and without access to other hosts:
+a socket connection to anything but this machine fails the test (see ``_no_outside_network``).
 """
 
+import ipaddress
 import os
 import shutil
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 
 from smartregion.accounts.models import Role, User
 
@@ -31,6 +39,57 @@ def _require_services(request: pytest.FixtureRequest) -> None:
         _missing("browser", f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _missing("postgres", "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+class OutsideNetworkError(RuntimeError):
+    """A test tried to reach a host other than this machine."""
+
+
+def _is_local(host: Any) -> bool:
+    if not isinstance(host, str):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_outside_network() -> Iterator[None]:
+    """Fail any TCP/UDP connection to another host: mails, tiles, IMAP must all stay local in tests.
+
+    The database driver (libpq) and Chromium connect outside Python's socket module and are unaffected.
+    """
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+            raise OutsideNetworkError(f"tests must not connect to {address!r}")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(self, address)
+        real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(self, address)
+        return real_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.socket.connect = real_connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters, used TOTP codes and cached pages live in caches; no test may inherit another's."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -66,3 +125,16 @@ def make_person(db: None, municipality) -> Callable[[str], User | None]:
         return user
 
     return make
+
+
+@pytest.fixture
+def signed_in(client: Client, make_person: Callable[[str], User | None]) -> Callable[[str], User | None]:
+    """Sign ``client`` in as a new person holding ``role`` (nobody for "anonymous"); returns the person."""
+
+    def sign_in(role: str) -> User | None:
+        user = make_person(role)
+        if user is not None:
+            client.force_login(user)
+        return user
+
+    return sign_in

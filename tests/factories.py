@@ -25,6 +25,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     operator = "Kreisverwaltung Teststadt"
     address = "Hauptstraße 1\n12345 Teststadt"
     contact_email = "office@example.org"
+    accessibility_reviewed_on = datetime.date(2026, 11, 1)
     accessibility_enforcement_body = "Durchsetzungsstelle Test"
 
 
@@ -63,10 +64,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        """A verified primary e-mail address, so the person can sign in."""
+        """A primary e-mail address, verified unless ``verified=False``: only then can the person sign in."""
         if create:
             self.save()
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=extracted is not False, primary=True
+            )
 
 
 class RoleGrantFactory(factory.django.DjangoModelFactory):

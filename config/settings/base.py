@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "smartregion.core",
     "smartregion.accounts",
     "smartregion.network",
+    "smartregion.strategy",
+    "smartregion.participation",
     "smartregion.web",
     "smartregion.core.admin_site.SmartRegionAdminConfig",
     "django.contrib.auth",
@@ -50,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "smartregion.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -58,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429 page;
+    # without it a blocked form answers with the generic 403 "access denied".
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "smartregion.web.context_processors.site",
+                "smartregion.participation.context_processors.notifications",
             ],
         },
     },
@@ -103,13 +109,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# "pages" holds whole pages for anonymous visitors (core/pagecache.py), apart from the rate-limit counters
+# so that a crowd of pages never evicts a counter.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
     # Local memory: rate limits then count per process, so N gunicorn workers allow N times the rate.
     # Acceptable for the embedded mode (docs/decisions/0002-rate-limits.md); scale-out sets REDIS_URL.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# How long an anonymous visitor may see a page that is older than the last change (core/pagecache.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=15)
 # Behind a proxy, the client address comes from a header the proxy sets (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 RATELIMIT_VIEW = "smartregion.web.views.rate_limited"
@@ -183,8 +207,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SmartRegion <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address, for links in e-mails sent by background tasks (no request at hand there).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where the accessibility feedback form and other messages for the program office are sent.
 PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@localhost")
+# The mailbox whose messages become ideas (participation.intake), e.g. imaps://user:pass@host/INBOX.
+IDEA_MAIL_IMAP_URL = env.str("IDEA_MAIL_IMAP_URL", default="")
 
 # --- Security headers (strict in every environment; production.py adds HTTPS) ---------------
 SESSION_COOKIE_HTTPONLY = True

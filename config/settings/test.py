@@ -10,6 +10,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}
 # Rate limits are tested explicitly; the rest of the suite must not trip over them.
 ACCOUNT_RATE_LIMITS = False
+# Tests never reach another service: a local cache (cleared per test) even when REDIS_URL is set in the
+# shell, and no tile server or mailbox.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+MAP_TILE_URL = ""
+IDEA_MAIL_IMAP_URL = ""
 # Serve static files straight from the finders (build/static, app folders): no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

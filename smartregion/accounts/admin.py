@@ -65,3 +65,14 @@ class AccountEventAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     list_select_related = ("user", "actor")
     readonly_fields = ("created_at", "kind", "user", "actor", "data")
+
+    # The audit trail is append-only. The rules grant nothing but "view", yet superusers hold every
+    # permission through Django's ModelBackend, so the admin itself must refuse to write.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
 
     name = "smartregion.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("People and roles")
 
     def ready(self) -> None:
         from smartregion.core import personal_data

@@ -24,6 +24,7 @@ rules.add_perm("account", is_program_office)
 add_model_perms("account", "emailaddress", is_program_office, CRUD)
 rules.add_perm("mfa", is_program_office)
 add_model_perms("mfa", "authenticator", is_program_office, ("view", "delete"))
-# Background task results, for diagnosing failed mails.
-rules.add_perm("django_tasks_db", is_program_office)
-add_model_perms("django_tasks_db", "dbtaskresult", is_program_office, ("view",))
+# Background task results, for diagnosing failed mails. The package django_tasks_db registers its
+# models under the app label "django_tasks_database", which is what the admin asks for.
+rules.add_perm("django_tasks_database", is_program_office)
+add_model_perms("django_tasks_database", "dbtaskresult", is_program_office, ("view",))

@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from django.utils.text import slugify
+from smartregion.core.text import slugify_de
 
 from .models import Municipality, Organization, Region
 
@@ -69,6 +69,7 @@ def seed_region() -> Region:
             "website": "",
             "legal_representative": "der Landrat",
             "data_protection_contact": "Datenschutzbeauftragte der Kreisverwaltung, datenschutz@example.org",
+            "accessibility_reviewed_on": datetime.date(2026, 11, 24),
             "accessibility_enforcement_body": (
                 "Landesbeauftragter für die Belange von Menschen mit Behinderungen Rheinland-Pfalz\n"
                 "Bauhofstraße 9\n55116 Mainz"
@@ -88,7 +89,7 @@ def seed_municipalities(region: Region) -> list[Municipality]:
                 defaults={
                     "region": region,
                     "name": row["name"],
-                    "slug": slugify(row["name"].replace("ß", "ss")),
+                    "slug": slugify_de(row["name"]),
                     "kind": row["kind"],
                     "population": int(row["population"]),
                     "population_year": int(row["population_year"]),
@@ -102,7 +103,7 @@ def seed_municipalities(region: Region) -> list[Municipality]:
 
 def _organization(name: str, kind: str, municipality: Municipality | None = None) -> Organization:
     organization, _ = Organization.objects.update_or_create(
-        slug=slugify(name.replace("ß", "ss"))[:200],
+        slug=slugify_de(name),
         defaults={"name": name, "kind": kind, "municipality": municipality},
     )
     return organization

@@ -34,6 +34,10 @@ class Region(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
     data_protection_contact = models.TextField(_("data protection officer (contact)"), blank=True)
+    accessibility_reviewed_on = models.DateField(
+        _("accessibility statement reviewed on"),
+        help_text=_("Date of the last review of the accessibility statement (BITV 2.0 requires it)."),
+    )
     accessibility_enforcement_body = models.TextField(
         _("accessibility enforcement body"),
         help_text=_(

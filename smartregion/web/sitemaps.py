@@ -2,12 +2,15 @@
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from smartregion.network.models import Municipality
 from smartregion.network.selectors import municipality_list
+from smartregion.participation import selectors as participation
+from smartregion.participation.models import Idea, Process
 
 STATIC_PAGES = (
     "web:home",
@@ -16,6 +19,9 @@ STATIC_PAGES = (
     "web:privacy",
     "web:accessibility",
     "web:easy_language",
+    "participation:process_list",
+    "participation:idea_list",
+    "participation:idea_map",
 )
 
 
@@ -43,4 +49,37 @@ class MunicipalitySitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS = {"pages": StaticPageSitemap, "municipalities": MunicipalitySitemap}
+class ProcessSitemap(Sitemap):
+    """Every public participation process."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[Process]:
+        # What the public sees, as the pages decide it (the selector), in one query: a list, so that the
+        # sitemap's paginator counts it without a second query.
+        processes = participation.process_list(viewer=AnonymousUser()).prefetch_related(None)
+        return list(processes.only("slug", "updated_at"))
+
+    def lastmod(self, item: Process) -> datetime.datetime:
+        return item.updated_at
+
+
+class IdeaSitemap(Sitemap):
+    """Every public idea of a public process."""
+
+    changefreq = "daily"
+
+    def items(self) -> list[Idea]:
+        ideas = participation.idea_list(viewer=AnonymousUser(), filters=participation.IdeaFilters())
+        return list(ideas.select_related(None).prefetch_related(None).only("id", "updated_at"))
+
+    def lastmod(self, item: Idea) -> datetime.datetime:
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": StaticPageSitemap,
+    "municipalities": MunicipalitySitemap,
+    "processes": ProcessSitemap,
+    "ideas": IdeaSitemap,
+}

@@ -1,8 +1,9 @@
 """Public pages: start page, municipalities, network, legal and accessibility pages."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -97,3 +98,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links to: send them to the SVG icon."""
+    # Resolved per request, not at import: with the manifest storage of production, static() needs
+    # collectstatic's manifest, and URLconf import (migrate, check) must work before collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

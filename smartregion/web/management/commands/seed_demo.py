@@ -1,13 +1,13 @@
-"""Load the MYK demo data set: region, municipalities, organizations, personas, expert board."""
+"""Load the MYK demo data set: region, municipalities, organizations, personas, expert board, domains of
+life, and the demo participation processes with ideas."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from smartregion.accounts import demo as accounts_demo
-from smartregion.network import demo as network_demo
+from smartregion.web.demo import seed_all
 
 
 class Command(BaseCommand):
@@ -31,14 +31,10 @@ class Command(BaseCommand):
         if if_empty and Region.objects.exists():
             self.stdout.write("Demo data present, nothing to do.")
             return
-        with transaction.atomic():
-            region = network_demo.seed_region()
-            municipalities = network_demo.seed_municipalities(region)
-            bodies = network_demo.seed_organizations(municipalities)
-            people = accounts_demo.seed_people(bodies=bodies)
+        demo = seed_all()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded: {len(municipalities)} municipalities, {len(people)} personas "
+                f"Demo data loaded: {len(demo.municipalities)} municipalities, {len(demo.people)} personas "
                 f"(password: {accounts_demo.DEMO_PASSWORD})."
             )
         )

@@ -4,20 +4,70 @@
 (function () {
   "use strict";
 
+  // A picker map (data-pick-latitude/-longitude name two inputs) fills them in where it is clicked and
+  // shows what is typed. It is hidden until this script runs: without JavaScript it could do nothing.
+  function enablePicking(map, element) {
+    var latitude = document.getElementById(element.dataset.pickLatitude);
+    var longitude = document.getElementById(element.dataset.pickLongitude);
+    if (!latitude || !longitude) {
+      return;
+    }
+    var chosen = null;
+    function show(latlng) {
+      if (chosen) {
+        chosen.setLatLng(latlng);
+      } else {
+        chosen = L.circleMarker(latlng, { radius: 9, color: "#7a1f00", weight: 3, fillColor: "#e8590c", fillOpacity: 0.8 });
+        chosen.addTo(map);
+      }
+    }
+    function fromInputs() {
+      var lat = parseFloat(latitude.value);
+      var lng = parseFloat(longitude.value);
+      if (isFinite(lat) && isFinite(lng)) {
+        show(L.latLng(lat, lng));
+      }
+    }
+    map.on("click", function (event) {
+      latitude.value = event.latlng.lat.toFixed(5);
+      longitude.value = event.latlng.lng.toFixed(5);
+      show(event.latlng);
+    });
+    latitude.addEventListener("change", fromInputs);
+    longitude.addEventListener("change", fromInputs);
+    fromInputs();
+  }
+
   function renderMap(element) {
     var source = document.getElementById(element.dataset.geojson);
     if (!source || typeof L === "undefined") {
       return;
     }
+    var figure = element.closest(".sr-map-figure");
+    if (figure && figure.hidden) {
+      figure.hidden = false;
+    }
     var data = JSON.parse(source.textContent);
-    var map = L.map(element, { scrollWheelZoom: false, attributionControl: Boolean(element.dataset.tileUrl) });
+    var map = L.map(element, {
+      scrollWheelZoom: false,
+      zoomControl: false,
+      attributionControl: Boolean(element.dataset.tileUrl),
+    });
+    // The zoom buttons' titles come translated from the template (Leaflet only knows English).
+    L.control
+      .zoom({ zoomInTitle: element.dataset.zoomIn || "Zoom in", zoomOutTitle: element.dataset.zoomOut || "Zoom out" })
+      .addTo(map);
     if (element.dataset.tileUrl) {
       L.tileLayer(element.dataset.tileUrl, { attribution: element.dataset.tileAttribution || "" }).addTo(map);
     }
     var layer = L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
+        // Municipalities grow with their population, ideas with their supports.
+        var size = feature.properties.population
+          ? Math.sqrt(feature.properties.population) / 40
+          : Math.min(Math.sqrt(feature.properties.supports || 0), 10);
         return L.circleMarker(latlng, {
-          radius: 6 + Math.sqrt(feature.properties.population || 0) / 40,
+          radius: 6 + size,
           color: "#004b76",
           weight: 2,
           fillColor: "#0077b6",
@@ -28,10 +78,15 @@
         var label = document.createElement("a");
         label.href = feature.properties.url;
         label.textContent = feature.properties.name;
-        marker.bindTooltip(feature.properties.name, { permanent: true, direction: "right", className: "sr-map-label" });
+        // A few municipality names stay readable as permanent labels; many idea titles would overlap.
+        var permanent = feature.properties.population !== undefined;
+        marker.bindTooltip(feature.properties.name, { permanent: permanent, direction: "right", className: "sr-map-label" });
         marker.bindPopup(label);
       },
     }).addTo(map);
+    if (element.dataset.pickLatitude) {
+      enablePicking(map, element);
+    }
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds.pad(0.15), { maxZoom: 11 });

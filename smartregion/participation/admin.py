@@ -1,0 +1,76 @@
+"""Admin for processes and phases; ideas and comments are moderated on the site, shown here read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from smartregion.core.markdown import render_markdown
+
+from .models import Comment, Idea, IdeaEvent, ModerationEvent, ParticipationBlock, Phase, Process
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 1
+    fields = ("kind", "title", "starts_at", "ends_at")
+
+
+@admin.register(Process)
+class ProcessAdmin(admin.ModelAdmin):
+    list_display = ("title", "visibility", "idea_count", "created_at")
+    list_filter = ("visibility",)
+    search_fields = ("title",)
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("domains", "municipalities")
+    inlines = [PhaseInline]
+    readonly_fields = ("idea_count",)
+
+    def save_model(self, request: HttpRequest, obj: Process, form: Any, change: bool) -> None:
+        obj.body_html = render_markdown(obj.body)
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; changes happen through the site's services so they are audited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Idea)
+class IdeaAdmin(ReadOnlyAdmin):
+    list_display = ("title", "process", "status", "channel", "support_count", "comment_count", "published_at")
+    list_filter = ("status", "channel", "process")
+    list_select_related = ("process",)
+    search_fields = ("title",)
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "idea", "created_at", "is_deleted", "is_hidden", "is_highlighted")
+    list_select_related = ("idea",)
+
+
+@admin.register(IdeaEvent)
+class IdeaEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "idea", "kind", "from_status", "to_status", "actor")
+    list_select_related = ("idea", "actor")
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "actor", "reason")
+    list_select_related = ("actor",)
+
+
+@admin.register(ParticipationBlock)
+class ParticipationBlockAdmin(ReadOnlyAdmin):
+    list_display = ("user", "reason", "until", "created_at")
+    list_select_related = ("user",)

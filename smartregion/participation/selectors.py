@@ -1,0 +1,285 @@
+"""Reads for participation, shaped so that every page makes a fixed number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from smartregion.accounts.predicates import is_coordinator, is_moderator, is_program_office
+from smartregion.core.text import german_stems
+from smartregion.network.models import Municipality
+
+from .models import (
+    PUBLIC_IDEA_STATUSES,
+    Comment,
+    Follow,
+    Idea,
+    IdeaEvent,
+    Notification,
+    Phase,
+    Process,
+    Report,
+    Support,
+)
+
+# Points are accepted this far (degrees, about 11 km) around the outermost municipality centres.
+REGION_MARGIN = Decimal("0.1")
+RANDOM_MODULUS = 1_000_003
+
+
+def _is_staff(viewer: Any) -> bool:
+    return bool(is_program_office(viewer) or is_moderator(viewer) or is_coordinator(viewer))
+
+
+def process_list(*, viewer: Any) -> QuerySet[Process]:
+    """Processes the viewer may see (staff also see drafts), with their phases."""
+    qs = Process.objects.prefetch_related("phases", "domains", "municipalities").order_by("-created_at")
+    return qs if _is_staff(viewer) else qs.filter(visibility=Process.Visibility.PUBLIC)
+
+
+def process_get(*, viewer: Any, slug: str) -> Process:
+    """One process the viewer may see; raises Process.DoesNotExist otherwise."""
+    return process_list(viewer=viewer).get(slug=slug)
+
+
+@dataclass(frozen=True)
+class PhaseTimeline:
+    """Where a process stands: the running phase, the next one, and before/active/over."""
+
+    phases: list[Phase]
+    current: Phase | None
+    upcoming: Phase | None
+    state: str  # "before", "active", "between" or "over"
+
+
+def phase_timeline(process: Process, now: Any = None) -> PhaseTimeline:
+    """The process's phases and its state at ``now``, from the prefetched phases."""
+    now = now or timezone.now()
+    phases = sorted(process.phases.all(), key=lambda phase: phase.starts_at)
+    current = next((phase for phase in phases if phase.is_active(now)), None)
+    upcoming = next((phase for phase in phases if phase.starts_at > now), None)
+    if current:
+        state = "active"
+    elif not phases or all(phase.ends_at <= now for phase in phases):
+        state = "over"
+    elif all(phase.starts_at > now for phase in phases):
+        state = "before"
+    else:
+        state = "between"
+    return PhaseTimeline(phases=phases, current=current, upcoming=upcoming, state=state)
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    """What the idea list is narrowed to and how it is sorted."""
+
+    process: Process | None = None
+    domain: str = ""
+    municipality: str = ""
+    status: str = ""
+    channel: str = ""
+    q: str = ""
+    sort: str = "newest"
+    seed: int = 1
+
+
+SORTS = {
+    "newest": ("-published_at", "-id"),
+    "supported": ("-support_count", "-published_at", "-id"),
+    "discussed": ("-comment_count", "-published_at", "-id"),
+    "random": ("random_key", "id"),
+}
+
+
+def idea_list(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea]:
+    """Public ideas of public processes, filtered and sorted; rows carry what list pages show."""
+    qs = (
+        Idea.objects.filter(status__in=PUBLIC_IDEA_STATUSES, process__visibility=Process.Visibility.PUBLIC)
+        .select_related("process", "municipality", "author", "assisted")
+        .prefetch_related("domains")
+    )
+    if filters.process is not None:
+        qs = qs.filter(process=filters.process)
+    if filters.domain:
+        qs = qs.filter(domains__slug=filters.domain)
+    if filters.municipality:
+        qs = qs.filter(municipality__slug=filters.municipality)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    for stem in german_stems(filters.q)[:8]:
+        # Stems are stored space-separated, so " stem" matches the start of a word form.
+        qs = qs.filter(search_text__contains=f" {stem}")
+    if filters.sort == "random":
+        # A stable shuffle per visitor: the same seed gives the same order across pages.
+        qs = qs.annotate(random_key=(F("id") * (filters.seed % RANDOM_MODULUS + 1)) % RANDOM_MODULUS)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def idea_get(*, pk: int) -> Idea:
+    """One idea with everything its page and its permission checks read; raises Idea.DoesNotExist."""
+    return (
+        Idea.objects.select_related("process", "municipality", "author", "merged_into", "assisted")
+        .prefetch_related(
+            "domains",
+            "process__phases",
+            Prefetch("events", queryset=IdeaEvent.objects.filter(kind=IdeaEvent.Kind.STATUS_CHANGED)),
+        )
+        .get(pk=pk)
+    )
+
+
+def idea_get_for_action(*, pk: int) -> Idea:
+    """One idea with what permission checks and services read (its process and phases), for POSTs that
+    change it and answer with a redirect or a fragment rather than the whole page."""
+    return Idea.objects.select_related("process").prefetch_related("process__phases").get(pk=pk)
+
+
+def idea_comment_thread(*, idea: Idea) -> list[Comment]:
+    """Top-level comments with their replies and authors, in two queries."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    return list(
+        Comment.objects.filter(idea=idea, parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("-is_highlighted", "created_at", "id")
+    )
+
+
+def supported_idea_ids(*, user: Any, ideas: list[Idea]) -> set[int]:
+    """Which of these ideas the person supports, in one query."""
+    if not getattr(user, "is_authenticated", False) or not ideas:
+        return set()
+    return set(
+        Support.objects.filter(user=user, idea_id__in=[idea.pk for idea in ideas]).values_list(
+            "idea_id", flat=True
+        )
+    )
+
+
+def is_following(*, user: Any, idea: Idea | None = None, process: Process | None = None) -> bool:
+    """Whether the person follows the idea or process."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(user=user, idea=idea, process=process).exists()
+
+
+def idea_geojson(ideas: QuerySet[Idea]) -> dict[str, Any]:
+    """Ideas with a location as a GeoJSON FeatureCollection (RFC 7946: WGS84, longitude first)."""
+    located = ideas.filter(latitude__isnull=False).only(
+        "id", "title", "latitude", "longitude", "support_count", "status"
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": idea.pk,
+                "geometry": {"type": "Point", "coordinates": [float(idea.longitude), float(idea.latitude)]},
+                "properties": {
+                    "name": idea.title,
+                    "status": idea.status,
+                    "supports": idea.support_count,
+                    "url": idea.get_absolute_url(),
+                },
+            }
+            for idea in located
+            if idea.latitude is not None and idea.longitude is not None
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A latitude/longitude box."""
+
+    min_lat: Decimal
+    max_lat: Decimal
+    min_lon: Decimal
+    max_lon: Decimal
+
+    def contains(self, lat: Decimal, lon: Decimal) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
+def region_bounds() -> Bounds | None:
+    """The box around the member municipalities (plus a margin); None without municipalities."""
+    box = Municipality.objects.aggregate(
+        min_lat=Min("latitude"), max_lat=Max("latitude"), min_lon=Min("longitude"), max_lon=Max("longitude")
+    )
+    if box["min_lat"] is None:
+        return None
+    return Bounds(
+        min_lat=box["min_lat"] - REGION_MARGIN,
+        max_lat=box["max_lat"] + REGION_MARGIN,
+        min_lon=box["min_lon"] - REGION_MARGIN,
+        max_lon=box["max_lon"] + REGION_MARGIN,
+    )
+
+
+def moderation_queue(*, viewer: Any) -> QuerySet[Idea]:
+    """Ideas awaiting moderation that the viewer may moderate (coordinators: their municipalities)."""
+    qs = Idea.objects.filter(status="submitted").select_related(
+        "process", "municipality", "author", "assisted"
+    )
+    if is_program_office(viewer) or is_moderator(viewer):
+        return qs.order_by("created_at")
+    municipality_ids = [m for role, m in viewer.role_grants if role == "coordinator"]
+    return qs.filter(municipality_id__in=municipality_ids).order_by("created_at")
+
+
+def open_reports(*, viewer: Any) -> QuerySet[Report]:
+    """Unresolved reports the viewer may handle."""
+    qs = Report.objects.filter(resolved_at__isnull=True).select_related(
+        "comment__idea", "comment__author", "idea", "reporter"
+    )
+    if is_program_office(viewer) or is_moderator(viewer):
+        return qs
+    municipality_ids = [m for role, m in viewer.role_grants if role == "coordinator"]
+    return qs.filter(
+        Q(idea__municipality_id__in=municipality_ids) | Q(comment__idea__municipality_id__in=municipality_ids)
+    )
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """A person's notifications, newest first, with the idea they are about."""
+    return Notification.objects.filter(user=user).select_related("idea").order_by("-created_at", "-id")
+
+
+def unread_notification_count(*, user: Any) -> int:
+    """How many notifications the person has not read."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def personal_data_export_for(user: Any) -> dict[str, Any]:
+    """The participation section of a person's GDPR export."""
+    return {
+        "ideas": [
+            {
+                "id": idea.pk,
+                "title": idea.title,
+                "body": idea.body,
+                "status": idea.status,
+                "created": idea.created_at,
+            }
+            for idea in Idea.objects.filter(author=user).order_by("created_at")
+        ],
+        "comments": [
+            {"id": c.pk, "idea": c.idea_id, "body": c.body, "created": c.created_at}
+            for c in Comment.objects.filter(author=user).order_by("created_at")
+        ],
+        "supports": list(
+            Support.objects.filter(user=user).order_by("created_at").values_list("idea_id", flat=True)
+        ),
+        "follows": [
+            {"process": f.process_id, "idea": f.idea_id}
+            for f in Follow.objects.filter(user=user).order_by("created_at")
+        ],
+        "reports": [
+            {"comment": r.comment_id, "idea": r.idea_id, "reason": r.reason}
+            for r in Report.objects.filter(reporter=user).order_by("created_at")
+        ],
+    }

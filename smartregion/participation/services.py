@@ -1,0 +1,573 @@
+"""Writes for participation. Each service asks the permission rules itself (participation/rules.py), so
+the web pages and the API cannot differ in what they allow; data is validated before anything is saved.
+"""
+
+import os
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartregion.core.images import image_clean
+from smartregion.core.markdown import render_markdown
+from smartregion.core.text import search_document
+
+from . import selectors, tasks
+from .models import (
+    PUBLIC_IDEA_STATUSES,
+    AssistedContribution,
+    Channel,
+    Comment,
+    Follow,
+    Idea,
+    IdeaEvent,
+    IdeaStatus,
+    ModerationEvent,
+    NotificationPreference,
+    ParticipationBlock,
+    Process,
+    Report,
+    Support,
+)
+
+# Which status may follow which; anything else is refused with a message.
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    IdeaStatus.SUBMITTED: {IdeaStatus.PUBLISHED, IdeaStatus.HIDDEN},
+    IdeaStatus.PUBLISHED: {
+        IdeaStatus.UNDER_ASSESSMENT,
+        IdeaStatus.ADOPTED,
+        IdeaStatus.MERGED,
+        IdeaStatus.NOT_PURSUED,
+        IdeaStatus.HIDDEN,
+    },
+    IdeaStatus.UNDER_ASSESSMENT: {
+        IdeaStatus.ADOPTED,
+        IdeaStatus.MERGED,
+        IdeaStatus.NOT_PURSUED,
+        IdeaStatus.PUBLISHED,
+    },
+    IdeaStatus.ADOPTED: {IdeaStatus.UNDER_ASSESSMENT},
+    IdeaStatus.NOT_PURSUED: {IdeaStatus.UNDER_ASSESSMENT, IdeaStatus.PUBLISHED},
+    IdeaStatus.MERGED: set(),
+    IdeaStatus.HIDDEN: {IdeaStatus.PUBLISHED},
+}
+# A public reason is owed to the author and the public for these outcomes.
+REASON_REQUIRED = {IdeaStatus.NOT_PURSUED, IdeaStatus.HIDDEN, IdeaStatus.MERGED}
+ASSISTED_ATTRIBUTION = {
+    Channel.EMAIL: _("submitted by e-mail"),
+    Channel.PHONE: _("submitted by telephone"),
+    Channel.LETTER: _("submitted by letter"),
+    Channel.EVENT: _("submitted at an event"),
+}
+
+
+def _authorize(user: Any, perm: str, obj: Any) -> None:
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def _validated_point(
+    latitude: Decimal | None, longitude: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise ValidationError({"latitude": _("Please give both latitude and longitude, or neither.")})
+    bounds = selectors.region_bounds()
+    if bounds is None or not bounds.contains(latitude, longitude):
+        raise ValidationError(
+            {"latitude": _("This place lies outside the region. Please choose a place within the region.")}
+        )
+    return latitude, longitude
+
+
+def _fill_idea(
+    idea: Idea,
+    *,
+    title: str,
+    body: str,
+    municipality: Any,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    image: UploadedFile | None,
+    image_alt: str,
+) -> None:
+    title, body = title.strip(), body.strip()
+    if not title:
+        raise ValidationError({"title": _("Please give your idea a title.")})
+    if not body:
+        raise ValidationError({"body": _("Please describe your idea.")})
+    idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
+    idea.municipality = municipality
+    idea.latitude, idea.longitude = _validated_point(latitude, longitude)
+    if image is not None:
+        if not image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Please describe what the image shows, for people who cannot see it.")}
+            )
+        try:
+            cleaned = image_clean(image)
+        except ValidationError as error:
+            raise ValidationError({"image": error.messages}) from error
+        # The re-encoded format's extension ("image.png"), so the file is served with its content type.
+        idea.image.save(f"idea{os.path.splitext(cleaned.name or '')[1]}", cleaned, save=False)
+    idea.image_alt = image_alt.strip()
+    idea.search_text = search_document(title, body)
+
+
+def _publish(idea: Idea, *, actor: Any) -> None:
+    """Publish a new idea, count it in its process and tell the process's followers."""
+    previous = idea.status
+    idea.status = IdeaStatus.PUBLISHED
+    idea.published_at = idea.published_at or timezone.now()
+    idea.save(update_fields=["status", "published_at", "updated_at"])
+    Process.objects.filter(pk=idea.process_id).update(idea_count=F("idea_count") + 1)
+    IdeaEvent.objects.create(
+        idea=idea,
+        actor=actor,
+        kind=IdeaEvent.Kind.STATUS_CHANGED,
+        from_status=previous,
+        to_status=idea.status,
+    )
+    transaction.on_commit(partial(tasks.notify_new_idea.enqueue, idea_id=idea.pk))
+
+
+def _needs_premoderation(process: Process, author: Any) -> bool:
+    if not process.premoderate_new_users:
+        return False
+    return not Idea.objects.filter(author=author, published_at__isnull=False).exists()
+
+
+@transaction.atomic
+def idea_create(
+    *,
+    author: Any,
+    process: Process,
+    title: str,
+    body: str,
+    domains: Iterable[Any],
+    municipality: Any = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    image: UploadedFile | None = None,
+    image_alt: str = "",
+) -> Idea:
+    """An idea submitted online; published at once or queued when the process pre-moderates newcomers."""
+    _authorize(author, "participation.propose_idea", process)
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    idea = Idea(process=process, author=author, channel=Channel.ONLINE)
+    _fill_idea(
+        idea,
+        title=title,
+        body=body,
+        municipality=municipality,
+        latitude=latitude,
+        longitude=longitude,
+        image=image,
+        image_alt=image_alt,
+    )
+    idea.save()
+    idea.domains.set(domains)
+    IdeaEvent.objects.create(idea=idea, actor=author, kind=IdeaEvent.Kind.SUBMITTED, to_status=idea.status)
+    Follow.objects.get_or_create(user=author, idea=idea)
+    if not _needs_premoderation(process, author):
+        _publish(idea, actor=author)
+    return idea
+
+
+@transaction.atomic
+def idea_record_assisted(
+    *,
+    recorded_by: Any,
+    process: Process,
+    channel: str,
+    title: str,
+    body: str,
+    domains: Iterable[Any],
+    municipality: Any = None,
+    contributor_name: str = "",
+    contributor_contact: str = "",
+    consent_given: bool = False,
+    public_attribution: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    publish: bool = True,
+) -> Idea:
+    """An idea staff record for a person who called, wrote or spoke at an event; never attributed to staff."""
+    _authorize(recorded_by, "participation.record_idea", process)
+    if channel == Channel.ONLINE or channel not in Channel.values:
+        raise ValidationError({"channel": _("Please choose how the idea reached us.")})
+    if municipality is not None and not recorded_by.has_perm(
+        "participation.moderate_idea", Idea(municipality=municipality)
+    ):
+        raise ValidationError(
+            {"municipality": _("You may record ideas only for the municipalities you coordinate.")}
+        )
+    if contributor_contact.strip() and not consent_given:
+        raise ValidationError(
+            {
+                "consent_given": _(
+                    "Contact details may only be stored if the person agreed. Please confirm or remove them."
+                )
+            }
+        )
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    idea = Idea(process=process, author=None, channel=channel)
+    _fill_idea(
+        idea,
+        title=title,
+        body=body,
+        municipality=municipality,
+        latitude=latitude,
+        longitude=longitude,
+        image=None,
+        image_alt="",
+    )
+    idea.save()
+    idea.domains.set(domains)
+    AssistedContribution.objects.create(
+        idea=idea,
+        contributor_name=contributor_name.strip(),
+        contributor_contact=contributor_contact.strip(),
+        consent_given_at=timezone.now() if consent_given else None,
+        recorded_by=recorded_by,
+        public_attribution=public_attribution.strip() or str(ASSISTED_ATTRIBUTION[Channel(channel)]),
+    )
+    IdeaEvent.objects.create(
+        idea=idea, actor=recorded_by, kind=IdeaEvent.Kind.SUBMITTED, to_status=idea.status
+    )
+    if publish:
+        _publish(idea, actor=recorded_by)
+    return idea
+
+
+@transaction.atomic
+def idea_update(
+    *,
+    actor: Any,
+    idea: Idea,
+    title: str,
+    body: str,
+    domains: Iterable[Any],
+    municipality: Any = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    image: UploadedFile | None = None,
+    image_alt: str = "",
+) -> Idea:
+    """Change an idea's content (its author while the phase allows it, or staff)."""
+    _authorize(actor, "participation.edit_idea", idea)
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    _fill_idea(
+        idea,
+        title=title,
+        body=body,
+        municipality=municipality,
+        latitude=latitude,
+        longitude=longitude,
+        image=image,
+        image_alt=image_alt or idea.image_alt,
+    )
+    idea.save()
+    idea.domains.set(domains)
+    IdeaEvent.objects.create(idea=idea, actor=actor, kind=IdeaEvent.Kind.EDITED)
+    return idea
+
+
+def _recount_supports(*idea_ids: int) -> None:
+    counts = (
+        Support.objects.filter(idea_id=OuterRef("pk")).values("idea_id").annotate(n=Count("pk")).values("n")
+    )
+    Idea.objects.filter(pk__in=idea_ids).update(support_count=Coalesce(Subquery(counts), 0))
+
+
+@transaction.atomic
+def idea_status_change(
+    *, actor: Any, idea: Idea, status: str, reason: str = "", merged_into: Idea | None = None
+) -> Idea:
+    """Move an idea along its workflow with a public reason; merging carries supports over once per person."""
+    _authorize(actor, "participation.moderate_idea", idea)
+    # Lock in id order, so two merges of the same pair in opposite directions cannot deadlock.
+    locked = {
+        row.pk: row
+        for row in Idea.objects.select_for_update()
+        .filter(pk__in=[idea.pk] + ([merged_into.pk] if merged_into else []))
+        .order_by("pk")
+    }
+    current = locked[idea.pk]
+    if status not in STATUS_TRANSITIONS.get(current.status, set()):
+        raise ValidationError(
+            {
+                "status": _("An idea that is “%(current)s” cannot become “%(new)s”.")
+                % {"current": current.get_status_display(), "new": IdeaStatus(status).label}
+            }
+        )
+    reason = reason.strip()
+    if status in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Please give a public reason for this decision.")})
+    if status == IdeaStatus.MERGED:
+        target = locked.get(merged_into.pk) if merged_into else None
+        if (
+            target is None
+            or target.pk == idea.pk
+            or target.process_id != idea.process_id
+            or not target.is_public
+        ):
+            raise ValidationError(
+                {"merged_into": _("Please choose another published idea of the same process.")}
+            )
+        # Supports move to the target unless the person supports it already; the rest are dropped.
+        already = Support.objects.filter(idea=target).values("user_id")
+        Support.objects.filter(idea=idea).exclude(user_id__in=already).update(idea=target)
+        Support.objects.filter(idea=idea).delete()
+        _recount_supports(idea.pk, target.pk)
+        current.merged_into = target
+    previous = current.status
+    first_publication = status == IdeaStatus.PUBLISHED and current.published_at is None
+    if first_publication:
+        current.published_at = timezone.now()
+    current.status, current.status_reason = status, reason
+    current.save(update_fields=["status", "status_reason", "merged_into", "published_at", "updated_at"])
+    # The process counts its public ideas; moving in or out of public view changes that count.
+    delta = int(status in PUBLIC_IDEA_STATUSES) - int(previous in PUBLIC_IDEA_STATUSES)
+    if delta:
+        Process.objects.filter(pk=current.process_id).update(idea_count=F("idea_count") + delta)
+    IdeaEvent.objects.create(
+        idea=current,
+        actor=actor,
+        kind=IdeaEvent.Kind.MERGED if status == IdeaStatus.MERGED else IdeaEvent.Kind.STATUS_CHANGED,
+        from_status=previous,
+        to_status=status,
+        reason=reason,
+    )
+    transaction.on_commit(partial(tasks.notify_idea_status.enqueue, idea_id=current.pk, actor_id=actor.pk))
+    if first_publication:
+        transaction.on_commit(partial(tasks.notify_new_idea.enqueue, idea_id=current.pk))
+    return current
+
+
+def idea_approve(*, actor: Any, idea: Idea) -> Idea:
+    """Publish an idea from the moderation queue."""
+    return idea_status_change(actor=actor, idea=idea, status=IdeaStatus.PUBLISHED)
+
+
+def support_add(*, user: Any, idea: Idea) -> bool:
+    """Support an idea; returns False when the person supported it already (idempotent)."""
+    _authorize(user, "participation.support_idea", idea)
+    with transaction.atomic():
+        try:
+            # The unique constraint decides under concurrency; the savepoint keeps the outer block usable.
+            with transaction.atomic():
+                Support.objects.create(idea=idea, user=user)
+        except IntegrityError:
+            return False
+        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    return True
+
+
+def support_withdraw(*, user: Any, idea: Idea) -> bool:
+    """Withdraw a support while the phase allows supporting; returns False when there was none."""
+    _authorize(user, "participation.support_idea", idea)
+    with transaction.atomic():
+        deleted, _counts = Support.objects.filter(idea=idea, user=user).delete()
+        if deleted:
+            Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+    return bool(deleted)
+
+
+@transaction.atomic
+def comment_create(*, author: Any, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on an idea or reply to a top-level comment (replies go one level deep)."""
+    _authorize(author, "participation.comment_idea", idea)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Please write a comment.")})
+    if parent is not None and (parent.idea_id != idea.pk or parent.parent_id is not None):
+        raise ValidationError({"parent": _("You can only reply to a top-level comment of this idea.")})
+    comment = Comment.objects.create(
+        idea=idea, parent=parent, author=author, body=body, body_html=render_markdown(body)
+    )
+    Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    Follow.objects.get_or_create(user=author, idea=idea)
+    transaction.on_commit(partial(tasks.notify_new_comment.enqueue, comment_id=comment.pk))
+    return comment
+
+
+def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
+    """Correct one's own comment shortly after writing it."""
+    _authorize(actor, "participation.edit_comment", comment)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Please write a comment.")})
+    comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor: Any, comment: Comment) -> Comment:
+    """Delete one's own comment; it keeps its place in the thread, marked as deleted, without its text."""
+    _authorize(actor, "participation.delete_comment", comment)
+    comment.is_deleted, comment.body, comment.body_html = True, "", ""
+    comment.save(update_fields=["is_deleted", "body", "body_html", "updated_at"])
+    Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+    return comment
+
+
+def _moderation_event(*, actor: Any, action: str, reason: str = "", **targets: Any) -> None:
+    ModerationEvent.objects.create(actor=actor, action=action, reason=reason, **targets)
+
+
+@transaction.atomic
+def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
+    """Hide a comment with a reason shown in its place."""
+    _authorize(actor, "participation.moderate_comment", comment)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason for hiding the comment.")})
+    if comment.is_hidden:
+        return comment
+    comment.is_hidden, comment.hidden_reason = True, reason
+    comment.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+    if not comment.is_deleted:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+    _moderation_event(
+        actor=actor,
+        action=ModerationEvent.Action.HIDE_COMMENT,
+        reason=reason,
+        comment=comment,
+        idea=comment.idea,
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_unhide(*, actor: Any, comment: Comment) -> Comment:
+    """Show a hidden comment again."""
+    _authorize(actor, "participation.moderate_comment", comment)
+    if not comment.is_hidden:
+        return comment
+    comment.is_hidden, comment.hidden_reason = False, ""
+    comment.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+    if not comment.is_deleted:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
+    _moderation_event(
+        actor=actor, action=ModerationEvent.Action.UNHIDE_COMMENT, comment=comment, idea=comment.idea
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_highlight(*, actor: Any, comment: Comment, highlighted: bool) -> Comment:
+    """Highlight a helpful comment (shown first) or remove the highlight."""
+    _authorize(actor, "participation.moderate_comment", comment)
+    if comment.is_highlighted != highlighted:
+        comment.is_highlighted = highlighted
+        comment.save(update_fields=["is_highlighted", "updated_at"])
+        action = (
+            ModerationEvent.Action.HIGHLIGHT_COMMENT
+            if highlighted
+            else ModerationEvent.Action.UNHIGHLIGHT_COMMENT
+        )
+        _moderation_event(actor=actor, action=action, comment=comment, idea=comment.idea)
+    return comment
+
+
+def report_create(
+    *, reporter: Any, reason: str, comment: Comment | None = None, idea: Idea | None = None
+) -> Report:
+    """Report a comment or an idea to the moderators, once per person."""
+    _authorize(reporter, "participation.report", comment or idea)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please tell us what is wrong.")})
+    try:
+        with transaction.atomic():
+            return Report.objects.create(reporter=reporter, reason=reason, comment=comment, idea=idea)
+    except IntegrityError as error:
+        raise ValidationError(_("You have reported this already. The moderators will look at it.")) from error
+
+
+@transaction.atomic
+def report_resolve(*, actor: Any, report: Report) -> Report:
+    """Mark a report as handled."""
+    _authorize(
+        actor,
+        "participation.moderate_comment" if report.comment_id else "participation.moderate_idea",
+        report.comment or report.idea,
+    )
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["resolved_at"])
+    _moderation_event(
+        actor=actor, action=ModerationEvent.Action.RESOLVE_REPORT, comment=report.comment, idea=report.idea
+    )
+    return report
+
+
+@transaction.atomic
+def user_block(*, actor: Any, user: Any, reason: str, until: Any = None) -> ParticipationBlock:
+    """Block a person from contributing (they can still read and export or delete their data)."""
+    _authorize(actor, "participation.block_user", user)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason for the block.")})
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot block yourself."))
+    block, _created = ParticipationBlock.objects.update_or_create(
+        user=user, defaults={"reason": reason, "until": until}
+    )
+    _moderation_event(actor=actor, action=ModerationEvent.Action.BLOCK_USER, reason=reason, target_user=user)
+    return block
+
+
+@transaction.atomic
+def user_unblock(*, actor: Any, user: Any) -> None:
+    """Lift a block."""
+    _authorize(actor, "participation.block_user", user)
+    if ParticipationBlock.objects.filter(user=user).delete()[0]:
+        _moderation_event(actor=actor, action=ModerationEvent.Action.UNBLOCK_USER, target_user=user)
+
+
+def follow_set(
+    *, user: Any, following: bool, idea: Idea | None = None, process: Process | None = None
+) -> None:
+    """Follow or stop following an idea or a process (idempotent)."""
+    _authorize(user, "participation.follow", idea or process)
+    if following:
+        Follow.objects.get_or_create(user=user, idea=idea, process=process)
+    else:
+        Follow.objects.filter(user=user, idea=idea, process=process).delete()
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    """Mark all of a person's notifications as read."""
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def digest_set(*, user: Any, enabled: bool) -> None:
+    """Switch the daily e-mail digest on or off."""
+    NotificationPreference.objects.update_or_create(user=user, defaults={"email_digest": enabled})
+
+
+def personal_data_erase_for(user: Any) -> None:
+    """On account deletion: drop follows, notifications, reports and the digest setting; ideas and
+    comments stay (the account row is anonymised), supports stay so that counts remain true."""
+    Follow.objects.filter(user=user).delete()
+    user.notifications.all().delete()
+    Report.objects.filter(reporter=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    ParticipationBlock.objects.filter(user=user).delete()

@@ -1,0 +1,146 @@
+"""Background work for participation: notifications to followers and the daily digest.
+
+Tasks take ids, are enqueued on commit, and are idempotent where a retry could double their effect.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .models import Comment, Follow, Idea, Notification, NotificationPreference
+
+UNSUBSCRIBE_SALT = "participation.digest-unsubscribe"
+
+
+def _notify(*, user_ids: set[int], kind: str, idea: Idea, message: str) -> int:
+    Notification.objects.bulk_create(
+        [
+            Notification(user_id=user_id, kind=kind, idea=idea, message=message[:300])
+            for user_id in sorted(user_ids)
+        ]
+    )
+    return len(user_ids)
+
+
+@task()
+def notify_new_idea(*, idea_id: int) -> int:
+    """Tell the followers of the idea's process that a new idea was published."""
+    idea = Idea.objects.select_related("process").get(pk=idea_id)
+    followers = set(Follow.objects.filter(process_id=idea.process_id).values_list("user_id", flat=True))
+    if idea.author_id is not None:
+        followers.discard(idea.author_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("New idea in “%(process)s”: %(title)s") % {
+            "process": idea.process.title,
+            "title": idea.title,
+        }
+    return _notify(user_ids=followers, kind=Notification.Kind.NEW_IDEA, idea=idea, message=message)
+
+
+@task()
+def notify_idea_status(*, idea_id: int, actor_id: int | None) -> int:
+    """Tell the author and the followers of an idea that its status changed."""
+    idea = Idea.objects.get(pk=idea_id)
+    recipients = set(Follow.objects.filter(idea_id=idea_id).values_list("user_id", flat=True))
+    if idea.author_id:
+        recipients.add(idea.author_id)
+    if actor_id is not None:
+        recipients.discard(actor_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("“%(title)s” is now: %(status)s") % {
+            "title": idea.title,
+            "status": idea.get_status_display(),
+        }
+    return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_STATUS, idea=idea, message=message)
+
+
+@task()
+def notify_new_comment(*, comment_id: int) -> int:
+    """Tell the followers of an idea about a new comment (not the commenter)."""
+    comment = Comment.objects.select_related("idea").get(pk=comment_id)
+    recipients = set(Follow.objects.filter(idea_id=comment.idea_id).values_list("user_id", flat=True))
+    recipients.discard(comment.author_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("New comment on “%(title)s”") % {"title": comment.idea.title}
+    return _notify(
+        user_ids=recipients, kind=Notification.Kind.NEW_COMMENT, idea=comment.idea, message=message
+    )
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """A signed token for the one-click unsubscribe link in every digest."""
+    return signing.dumps({"u": user_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_user_id(token: str) -> int | None:
+    """The person an unsubscribe token was made for, or None when it is not valid."""
+    try:
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+@task()
+def digest_send(*, user_id: int) -> int:
+    """Mail one person the notifications not mailed yet; returns how many were included."""
+    with transaction.atomic():
+        preference = NotificationPreference.objects.select_related("user").filter(user_id=user_id).first()
+        if preference is None or not preference.email_digest or not preference.user.is_active:
+            return 0
+        # Locking the rows makes a retried or doubled task send each notification once. Only these
+        # rows: PostgreSQL cannot lock the nullable side of the outer join to the idea.
+        pending = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(user_id=user_id, emailed_at__isnull=True)
+            .select_related("idea")
+            .order_by("created_at")
+        )
+        if not pending:
+            return 0
+        user = preference.user
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "participation:unsubscribe", args=[unsubscribe_token(user_id)]
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "user": user,
+                "notifications": pending,
+                "site_url": settings.SITE_URL,
+                "unsubscribe_url": unsubscribe_url,
+            }
+            message = EmailMultiAlternatives(
+                subject=_("[SmartRegion] Your daily summary"),
+                body=render_to_string("participation/email/digest.txt", context),
+                to=[user.email],
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
+        message.send()
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    return len(pending)
+
+
+def digests_enqueue() -> int:
+    """Queue a digest for everybody who wants one and has something new (run daily)."""
+    user_ids = (
+        Notification.objects.filter(
+            emailed_at__isnull=True, user__notification_preference__email_digest=True, user__is_active=True
+        )
+        # Without order_by(), Meta.ordering's created_at joins the DISTINCT: one task per notification.
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for user_id in user_ids:
+        digest_send.enqueue(user_id=user_id)
+        count += 1
+    return count

@@ -1,0 +1,804 @@
+"""Public participation pages: processes, ideas, supports, comments, reports, follows, notifications.
+
+Views parse, authorize, call one service or selector, and render. Whether a person may act is asked of
+the rules (``user.has_perm``) before a form is shown, and the services ask again before they write. Where
+the answer is no, the page says why (``_refusal``). A POST the rules refuse is answered 403 with that
+reason, except when the idea itself is closed: that is a fact on the page the person posted from, so it
+is answered like other bad input, 400 with the page and the message. Service ValidationErrors go back
+onto the form with status 400; bad input never ends in a 500. Successful POSTs redirect back with a
+message (post/redirect/get); support and follow buttons also answer htmx with a partial.
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from smartregion.accounts.models import User
+from smartregion.core.forms import add_service_error
+from smartregion.core.pagecache import cache_public_page
+from smartregion.network.selectors import municipality_geojson, municipality_list
+from smartregion.strategy.selectors import domain_list
+
+from .. import selectors, services, tasks
+from ..apps import PAGES
+from ..forms import CommentEditForm, CommentForm, IdeaFilterForm, IdeaForm, ReportForm
+from ..models import Comment, Feature, Idea, IdeaStatus, Phase, Process
+from ..rules import COMMENT_EDIT_WINDOW, OPEN_IDEA_STATUSES, active_features, is_blocked
+
+PAGE_SIZE = 20
+RANDOM_SEED_SESSION_KEY = "participation_random_seed"
+
+# Rate limits on POST, (per person, per IP address). The IP limits leave room for many people behind one
+# address (a school, a town hall, a mobile network); the per-person limits catch scripts and stuck keys.
+IDEA_RATES = ("10/h", "30/h")
+COMMENT_RATES = ("30/h", "120/h")
+REPORT_RATES = ("20/h", "60/h")
+# Supporting and following are toggles people click through a list with, so they allow more.
+TOGGLE_RATES = ("300/h", "3000/h")
+NOTIFICATION_RATES = ("60/h", "300/h")
+# One-click unsubscribes (RFC 8058) are posted by the mail provider's servers, many people from few
+# addresses, and need no account; the signed token is the protection, the limit only stops floods.
+UNSUBSCRIBE_IP_RATE = "600/h"
+
+View = Callable[..., HttpResponse]
+
+
+def _post_limits(*, user_rate: str | None, ip_rate: str) -> Callable[[View], View]:
+    """Rate-limit POSTs per person and per IP address; RatelimitMiddleware answers the excess with 429."""
+
+    def decorate(view: View) -> View:
+        limited = ratelimit(key="ip", rate=ip_rate, method="POST", block=True)(view)
+        if user_rate:
+            limited = ratelimit(key="user", rate=user_rate, method="POST", block=True)(limited)
+        return cast(View, limited)
+
+    return decorate
+
+
+def _in_random_order(request: HttpRequest) -> bool:
+    """A random order is the visitor's own (its seed lives in the session), so it is never cached."""
+    return request.GET.get("sort") == "random"
+
+
+def _person(request: HttpRequest) -> User:
+    """The signed-in person (views using this are behind login_required)."""
+    return cast(User, request.user)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- Why not: the reasons pages show instead of a button ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a person may not do something, and the status a POST that tries anyway is answered with."""
+
+    message: str
+    status: int = 403
+
+
+@dataclass(frozen=True)
+class _Action:
+    perm: str
+    feature: str
+    sign_in: str | Promise
+    not_in_phase: str | Promise
+    closed: str | Promise
+
+
+ACTIONS = {
+    "propose": _Action(
+        perm="participation.propose_idea",
+        feature=Feature.PROPOSE,
+        sign_in=gettext_lazy("Please sign in to submit an idea."),
+        not_in_phase=gettext_lazy("Ideas can be submitted only while the idea collection runs."),
+        closed="",
+    ),
+    "support": _Action(
+        perm="participation.support_idea",
+        feature=Feature.SUPPORT,
+        sign_in=gettext_lazy("Please sign in to support this idea."),
+        not_in_phase=gettext_lazy("Supporting is not possible in this phase."),
+        closed=gettext_lazy("This idea is closed (%(status)s) and can no longer be supported."),
+    ),
+    "comment": _Action(
+        perm="participation.comment_idea",
+        feature=Feature.COMMENT,
+        sign_in=gettext_lazy("Please sign in to comment."),
+        not_in_phase=gettext_lazy("Commenting is not possible in this phase."),
+        closed=gettext_lazy("This idea is closed (%(status)s) and can no longer be commented on."),
+    ),
+}
+
+
+def _block_refusal(user: Any) -> Refusal | None:
+    """The block a moderator imposed, with its reason (UserBlockForm promises the person sees it)."""
+    if not is_blocked(user):
+        return None
+    block = user.participation_block
+    if block.until is None:
+        return Refusal(_("You are blocked from contributing. Reason: %(reason)s") % {"reason": block.reason})
+    until = date_format(timezone.localtime(block.until), "SHORT_DATETIME_FORMAT")
+    return Refusal(
+        _("You are blocked from contributing until %(until)s. Reason: %(reason)s")
+        % {"until": until, "reason": block.reason}
+    )
+
+
+def _refusal(  # noqa: PLR0911 - one return per reason reads clearer than a table of lambdas
+    user: Any, action: str, process: Process, idea: Idea | None = None
+) -> Refusal | None:
+    """None if the person may propose/support/comment; else the reason, in the order a person can act on."""
+    spec = ACTIONS[action]
+    if user.has_perm(spec.perm, idea or process):
+        return None
+    if not user.is_authenticated:
+        return Refusal(str(spec.sign_in))
+    if blocked := _block_refusal(user):
+        return blocked
+    if process.visibility != Process.Visibility.PUBLIC:
+        return Refusal(_("This process is not published yet."))
+    if idea is not None and idea.status not in OPEN_IDEA_STATUSES:
+        if idea.is_public:
+            return Refusal(str(spec.closed) % {"status": idea.get_status_display()}, status=400)
+        return Refusal(_("This idea is not published."), status=400)
+    if spec.feature not in active_features(process):
+        return Refusal(str(spec.not_in_phase))
+    return Refusal(_("You may not do this."))
+
+
+def _forbidden(request: HttpRequest, refusal: Refusal, *, back: str, back_label: str) -> HttpResponse:
+    """The page that says why something is not possible (status 403 unless the refusal says otherwise)."""
+    if _is_htmx(request):
+        # htmx does not swap error responses; send the browser to the page that explains it.
+        messages.error(request, refusal.message)
+        response = HttpResponse(status=refusal.status)
+        response["HX-Redirect"] = back
+        return response
+    return render(
+        request,
+        "participation/not_allowed.html",
+        {"reason": refusal.message, "back": back, "back_label": back_label},
+        status=refusal.status,
+    )
+
+
+# --- Processes ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@cache_public_page(PAGES)
+def process_list(request: HttpRequest) -> HttpResponse:
+    """The participation processes the person may see, each with where it stands."""
+    processes = [
+        (process, selectors.phase_timeline(process))
+        for process in selectors.process_list(viewer=request.user)
+    ]
+    return render(request, "participation/process_list.html", {"processes": processes})
+
+
+def _process_or_404(request: HttpRequest, slug: str) -> Process:
+    try:
+        return selectors.process_get(viewer=request.user, slug=slug)
+    except Process.DoesNotExist as error:
+        raise Http404(_("This participation process does not exist.")) from error
+
+
+def _page(request: HttpRequest, items: Any) -> Page:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _phase_steps(timeline: selectors.PhaseTimeline) -> list[dict[str, Any]]:
+    """Each phase with its state ("past", "current" or "upcoming") for the ordered list of phases."""
+    now = timezone.now()
+
+    def state(phase: Phase) -> str:
+        if phase == timeline.current:
+            return "current"
+        return "past" if phase.ends_at <= now else "upcoming"
+
+    return [{"phase": phase, "state": state(phase)} for phase in timeline.phases]
+
+
+@require_GET
+@cache_public_page(PAGES)
+def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A process: what it is about, its phases, what one can do now, and its ideas."""
+    process = _process_or_404(request, slug)
+    user = request.user
+    features = active_features(process)
+    ideas = selectors.idea_list(viewer=user, filters=selectors.IdeaFilters(process=process))
+    timeline = selectors.phase_timeline(process)
+    return render(
+        request,
+        "participation/process_detail.html",
+        {
+            "process": process,
+            "timeline": timeline,
+            "phases": _phase_steps(timeline),
+            "can_propose_now": Feature.PROPOSE in features,
+            "can_comment_now": Feature.COMMENT in features,
+            "can_support_now": Feature.SUPPORT in features,
+            "propose_refusal": _refusal(user, "propose", process),
+            "may_record": user.has_perm("participation.record_idea", process),
+            "may_follow": user.has_perm("participation.follow", process),
+            "following": selectors.is_following(user=user, process=process),
+            "page": _page(request, ideas),
+        },
+    )
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=TOGGLE_RATES[0], ip_rate=TOGGLE_RATES[1])
+def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow a process (be told about new ideas) or stop following it."""
+    process = _process_or_404(request, slug)
+    action = request.POST.get("action")
+    if action not in ("follow", "unfollow"):
+        return render(request, "400.html", status=400)
+    services.follow_set(user=_person(request), following=action == "follow", process=process)
+    if action == "follow":
+        messages.success(request, _("You follow this process and will be told about new ideas."))
+    else:
+        messages.success(request, _("You no longer follow this process."))
+    return redirect(process.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_post_limits(user_rate=IDEA_RATES[0], ip_rate=IDEA_RATES[1])
+def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Submit an idea online to a process whose idea collection runs."""
+    process = _process_or_404(request, slug)
+    user = _person(request)
+    back = process.get_absolute_url()
+    if refusal := _refusal(user, "propose", process):
+        return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
+    posted = request.method == "POST"
+    form = IdeaForm(request.POST if posted else None, request.FILES if posted else None, process=process)
+    if posted and form.is_valid():
+        try:
+            idea = services.idea_create(author=user, process=process, **form.service_arguments())
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            # The phase ended or a block began between showing the form and sending it.
+            refusal = _refusal(user, "propose", process) or Refusal(_("You may not do this."))
+            return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
+        else:
+            if idea.status == IdeaStatus.PUBLISHED:
+                messages.success(request, _("Thank you! Your idea is published."))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you! Your idea will be published as soon as a moderator has looked at it."),
+                )
+            return redirect(idea.get_absolute_url())
+    return render(
+        request,
+        "participation/idea_form.html",
+        {"process": process, "form": form, "place_geojson": municipality_geojson(municipality_list())},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Idea list, map, GeoJSON ------------------------------------------------------------------------
+
+
+def _filter_form(request: HttpRequest) -> IdeaFilterForm:
+    """The filter form bound to the query string, with the choices of public processes, domains, places."""
+    processes = list(
+        selectors.process_list(viewer=request.user)
+        .filter(visibility=Process.Visibility.PUBLIC)
+        .prefetch_related(None)
+        .only("slug", "title")
+    )
+    return IdeaFilterForm(
+        request.GET or None,
+        processes=processes,
+        domains=list(domain_list()),
+        municipalities=list(municipality_list()),
+    )
+
+
+def _filters(request: HttpRequest, form: IdeaFilterForm) -> selectors.IdeaFilters:
+    """The form's filters; the random order gets a seed kept in the session, so pages do not reshuffle."""
+    seed = 1
+    if form.is_random:
+        seed = request.session.get(RANDOM_SEED_SESSION_KEY, 0)
+        if not seed:
+            # Written once: a session that changes on every page view would be saved on every page view.
+            seed = secrets.randbelow(selectors.RANDOM_MODULUS) + 1
+            request.session[RANDOM_SEED_SESSION_KEY] = seed
+    return form.filters(seed=seed)
+
+
+@require_GET
+@cache_public_page(PAGES, unless=_in_random_order)
+def idea_list(request: HttpRequest) -> HttpResponse:
+    """All public ideas, filtered, searched, sorted and paged; the filters work as a plain GET form."""
+    form = _filter_form(request)
+    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    return render(
+        request,
+        "participation/idea_list.html",
+        {"form": form, "page": _page(request, ideas)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _located(request: HttpRequest, form: IdeaFilterForm) -> dict[str, Any]:
+    """The filtered ideas that have a place, as GeoJSON; idea_geojson picks its own few columns."""
+    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    return selectors.idea_geojson(ideas.select_related(None).prefetch_related(None))
+
+
+@require_GET
+@cache_public_page(PAGES)
+def idea_map(request: HttpRequest) -> HttpResponse:
+    """The located ideas on a map, with a table of the same ideas for everyone who cannot use the map."""
+    form = _filter_form(request)
+    geojson = _located(request, form)
+    rows = [
+        {
+            "title": feature["properties"]["name"],
+            "url": feature["properties"]["url"],
+            "status": IdeaStatus(feature["properties"]["status"]).label,
+            "supports": feature["properties"]["supports"],
+        }
+        for feature in geojson["features"]
+    ]
+    return render(
+        request,
+        "participation/idea_map.html",
+        {"form": form, "geojson": geojson, "rows": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@cache_public_page(PAGES)
+def idea_geojson(request: HttpRequest) -> JsonResponse:
+    """The located public ideas as GeoJSON (RFC 7946), with the idea list's filters."""
+    form = _filter_form(request)
+    geojson = _located(request, form)
+    if form.errors:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return JsonResponse(geojson, content_type="application/geo+json")
+
+
+# --- One idea ----------------------------------------------------------------------------------------
+
+
+def _idea_or_404(request: HttpRequest, pk: int, *, whole: bool = True) -> Idea:
+    """The idea if the person may see it, else 404 (no hint it exists): with everything its page reads, or
+    without ``whole`` only with what permission checks and services read."""
+    try:
+        idea = selectors.idea_get(pk=pk) if whole else selectors.idea_get_for_action(pk=pk)
+    except Idea.DoesNotExist as error:
+        raise Http404(_("This idea does not exist.")) from error
+    if not request.user.has_perm("participation.view_idea", idea):
+        raise Http404(_("This idea does not exist."))
+    return idea
+
+
+@dataclass(frozen=True)
+class FailedForm:
+    """A form on the idea page that came back with errors: which one (kind, comment) and its data."""
+
+    kind: str  # "comment", "reply", "edit", "report_comment" or "report_idea"
+    form: forms.Form
+    target: int | None = None
+
+
+@dataclass
+class CommentItem:
+    """A comment with what the person may do with it, its replies, and its form that came back with errors."""
+
+    comment: Comment
+    can_edit: bool
+    can_delete: bool
+    can_report: bool
+    can_reply: bool
+    replies: list["CommentItem"] = field(default_factory=list)
+    reply_form: forms.Form | None = None
+    edit_form: forms.Form | None = None
+    report_form: forms.Form | None = None
+
+
+def _comment_items(
+    user: Any, thread: list[Comment], *, may_comment: bool, may_report: bool, failed: FailedForm | None
+) -> list[CommentItem]:
+    """The thread with each comment's actions; only one's own comments need the (query-free) rules."""
+
+    def failed_form(kind: str, comment: Comment) -> forms.Form | None:
+        return failed.form if failed and failed.kind == kind and failed.target == comment.pk else None
+
+    def item(comment: Comment, replies: Any = ()) -> CommentItem:
+        own = user.is_authenticated and comment.author_id == user.pk
+        return CommentItem(
+            comment=comment,
+            can_edit=own and user.has_perm("participation.edit_comment", comment),
+            can_delete=own and user.has_perm("participation.delete_comment", comment),
+            can_report=may_report and not own and comment.is_visible,
+            can_reply=may_comment and comment.parent_id is None and comment.is_visible,
+            replies=[item(reply) for reply in replies],
+            reply_form=failed_form("reply", comment),
+            edit_form=failed_form("edit", comment),
+            report_form=failed_form("report_comment", comment),
+        )
+
+    return [item(comment, comment.replies.all()) for comment in thread]
+
+
+def _idea_page(
+    request: HttpRequest, idea: Idea, *, failed: FailedForm | None = None, status: int = 200, error: str = ""
+) -> HttpResponse:
+    """The idea page; after a failed POST with that form's errors (and status 400)."""
+    user = request.user
+    support_refusal = _refusal(user, "support", idea.process, idea)
+    comment_refusal = _refusal(user, "comment", idea.process, idea)
+    may_report = user.has_perm("participation.report")
+    # Moderation rights follow the idea's municipality, the same for all its comments: asked once, with the
+    # idea, so that no comment has to load its idea for the rule.
+    may_moderate_comments = user.has_perm("participation.moderate_comment", idea)
+    comments = _comment_items(
+        user,
+        selectors.idea_comment_thread(idea=idea),
+        may_comment=comment_refusal is None,
+        may_report=may_report,
+        failed=failed,
+    )
+    comment_form = failed.form if failed and failed.kind == "comment" else CommentForm(auto_id="comment-%s")
+    return render(
+        request,
+        "participation/idea_detail.html",
+        {
+            "idea": idea,
+            "supported": idea.pk in selectors.supported_idea_ids(user=user, ideas=[idea]),
+            "following": selectors.is_following(user=user, idea=idea),
+            "support_refusal": support_refusal,
+            "comment_refusal": comment_refusal,
+            "may_report": may_report,
+            "may_follow": user.has_perm("participation.follow", idea),
+            "may_moderate_idea": user.has_perm("participation.moderate_idea", idea),
+            "may_moderate_comments": may_moderate_comments,
+            "comments": comments,
+            "comment_form": comment_form,
+            "failed": failed,
+            "error": error,
+            "edit_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),
+            # Without map tiles, one lone point on an empty map tells nothing the coordinates do not.
+            "geojson": selectors.idea_geojson(Idea.objects.filter(pk=idea.pk))
+            if idea.has_location and settings.MAP_TILE_URL
+            else None,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@cache_public_page(PAGES)
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An idea with its status and history, supports, and the discussion."""
+    return _idea_page(request, _idea_or_404(request, pk))
+
+
+def _back_to(idea: Idea, anchor: str = "") -> str:
+    return idea.get_absolute_url() + (f"#{anchor}" if anchor else "")
+
+
+def _partial(request: HttpRequest, template: str, idea: Idea, **context: Any) -> HttpResponse:
+    """The htmx answer of a toggle: the updated box, and its message for the page's status region."""
+    return render(request, template, {"idea": idea, "partial": True, **context})
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=TOGGLE_RATES[0], ip_rate=TOGGLE_RATES[1])
+def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
+    """Support an idea (action=add) or withdraw the support (action=withdraw)."""
+    idea = _idea_or_404(request, pk, whole=False)
+    user = _person(request)
+    action = request.POST.get("action")
+    if action not in ("add", "withdraw"):
+        return render(request, "400.html", status=400)
+    refusal = _refusal(user, "support", idea.process, idea)
+    if refusal is None:
+        try:
+            if action == "add":
+                services.support_add(user=user, idea=idea)
+            else:
+                services.support_withdraw(user=user, idea=idea)
+        except PermissionDenied:
+            refusal = _refusal(user, "support", idea.process, idea) or Refusal(_("You may not do this."))
+    if refusal is not None:
+        if refusal.status == 400 and not _is_htmx(request):
+            return _idea_page(request, _idea_or_404(request, pk), status=400, error=refusal.message)
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    done = _("Thank you! Your support is counted.") if action == "add" else _("Your support is withdrawn.")
+    if _is_htmx(request):
+        idea.refresh_from_db(fields=["support_count"])
+        return _partial(
+            request, "participation/_support.html", idea, supported=action == "add", support_message=done
+        )
+    messages.success(request, done)
+    return redirect(_back_to(idea, "support"))
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=TOGGLE_RATES[0], ip_rate=TOGGLE_RATES[1])
+def idea_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow an idea (be told about its status and new comments) or stop following it."""
+    idea = _idea_or_404(request, pk, whole=False)
+    action = request.POST.get("action")
+    if action not in ("follow", "unfollow"):
+        return render(request, "400.html", status=400)
+    following = action == "follow"
+    services.follow_set(user=_person(request), following=following, idea=idea)
+    if following:
+        done = _("You follow this idea and will be told about its status and new comments.")
+    else:
+        done = _("You no longer follow this idea.")
+    if _is_htmx(request):
+        return _partial(
+            request,
+            "participation/_follow.html",
+            idea,
+            may_follow=True,
+            following=following,
+            follow_message=done,
+        )
+    messages.success(request, done)
+    return redirect(_back_to(idea, "follow"))
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=REPORT_RATES[0], ip_rate=REPORT_RATES[1])
+def idea_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report an idea to the moderators."""
+    idea = _idea_or_404(request, pk)
+    user = _person(request)
+    if refusal := _block_refusal(user):
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_create(reporter=user, idea=idea, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at your report."))
+            return redirect(_back_to(idea))
+    return _idea_page(request, idea, failed=FailedForm("report_idea", form), status=400)
+
+
+# --- Comments ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=COMMENT_RATES[0], ip_rate=COMMENT_RATES[1])
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Comment on an idea, or reply to one of its top-level comments (``parent``)."""
+    idea = _idea_or_404(request, pk)
+    user = _person(request)
+    refusal = _refusal(user, "comment", idea.process, idea)
+    if refusal is not None and refusal.status != 400:
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    form = CommentForm(request.POST)
+    parent_id = request.POST.get("parent", "")
+    failed = FailedForm(
+        "reply" if parent_id else "comment", form, int(parent_id) if parent_id.isdigit() else None
+    )
+    if form.is_valid():
+        parent = None
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+        elif form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
+            if parent is None:
+                form.add_error(None, _("You can only reply to a top-level comment of this idea."))
+        if not form.errors:
+            try:
+                comment = services.comment_create(
+                    author=user, idea=idea, body=form.cleaned_data["body"], parent=parent
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Your comment is published."))
+                return redirect(_back_to(idea, f"comment-{comment.pk}"))
+    return _idea_page(request, idea, failed=failed, status=400)
+
+
+def _comment_or_404(request: HttpRequest, pk: int) -> tuple[Comment, Idea]:
+    """A comment and its idea (with everything the idea page reads), if the person may see the idea."""
+    comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
+    idea = _idea_or_404(request, comment.idea_id)
+    comment.idea = idea
+    return comment, idea
+
+
+def _comment_refusal(user: User, comment: Comment, perm: str) -> Refusal | None:
+    """Why the person may not change or delete this comment."""
+    if user.has_perm(perm, comment):
+        return None
+    if blocked := _block_refusal(user):
+        return blocked
+    if comment.author_id != user.pk:
+        return Refusal(_("You can only change your own comments."))
+    if not comment.is_visible:
+        return Refusal(_("This comment is no longer shown."), status=400)
+    minutes = int(COMMENT_EDIT_WINDOW.total_seconds() // 60)
+    return Refusal(
+        _("A comment can be corrected only within %(minutes)s minutes after writing it.")
+        % {"minutes": minutes}
+    )
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=COMMENT_RATES[0], ip_rate=COMMENT_RATES[1])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct one's own comment shortly after writing it."""
+    comment, idea = _comment_or_404(request, pk)
+    user = _person(request)
+    if refusal := _comment_refusal(user, comment, "participation.edit_comment"):
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    form = CommentEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_edit(actor=user, comment=comment, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your comment is corrected."))
+            return redirect(_back_to(idea, f"comment-{comment.pk}"))
+    return _idea_page(request, idea, failed=FailedForm("edit", form, comment.pk), status=400)
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=COMMENT_RATES[0], ip_rate=COMMENT_RATES[1])
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one's own comment; its place in the thread stays, marked as deleted."""
+    comment, idea = _comment_or_404(request, pk)
+    user = _person(request)
+    if refusal := _comment_refusal(user, comment, "participation.delete_comment"):
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    services.comment_delete(actor=user, comment=comment)
+    messages.success(request, _("Your comment is deleted."))
+    return redirect(_back_to(idea, f"comment-{comment.pk}"))
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=REPORT_RATES[0], ip_rate=REPORT_RATES[1])
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a comment to the moderators."""
+    comment, idea = _comment_or_404(request, pk)
+    user = _person(request)
+    if refusal := _block_refusal(user):
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        if not comment.is_visible:
+            form.add_error(None, _("This comment is no longer shown."))
+        else:
+            try:
+                services.report_create(reporter=user, comment=comment, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Thank you. The moderators will look at your report."))
+                return redirect(_back_to(idea, f"comment-{comment.pk}"))
+    return _idea_page(request, idea, failed=FailedForm("report_comment", form, comment.pk), status=400)
+
+
+# --- Notifications -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first, and the daily e-mail digest switch."""
+    user = _person(request)
+    preference = getattr(user, "notification_preference", None)
+    return render(
+        request,
+        "participation/notifications.html",
+        {
+            "page": _page(request, selectors.notification_list(user=user)),
+            "digest": bool(preference and preference.email_digest),
+        },
+    )
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=NOTIFICATION_RATES[0], ip_rate=NOTIFICATION_RATES[1])
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark all notifications as read."""
+    services.notifications_mark_read(user=_person(request))
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("participation:notifications")
+
+
+@login_required
+@require_POST
+@_post_limits(user_rate=NOTIFICATION_RATES[0], ip_rate=NOTIFICATION_RATES[1])
+def notifications_digest(request: HttpRequest) -> HttpResponse:
+    """Switch the daily e-mail digest on (digest=on) or off (digest=off)."""
+    choice = request.POST.get("digest")
+    if choice not in ("on", "off"):
+        return render(request, "400.html", status=400)
+    services.digest_set(user=_person(request), enabled=choice == "on")
+    if choice == "on":
+        messages.success(request, _("You will receive a daily e-mail when there is something new."))
+    else:
+        messages.success(request, _("You will no longer receive the daily e-mail."))
+    return redirect("participation:notifications")
+
+
+@csrf_exempt  # RFC 8058: mail clients post "List-Unsubscribe=One-Click" without a CSRF token.
+@require_http_methods(["GET", "POST"])
+@_post_limits(user_rate=None, ip_rate=UNSUBSCRIBE_IP_RATE)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Switch off the daily digest from the link in the mail: GET asks, POST (also one-click) does it."""
+    user_id = tasks.unsubscribe_user_id(token)
+    person = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if person is None:
+        return render(request, "participation/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.digest_set(user=person, enabled=False)
+        return render(request, "participation/unsubscribe.html", {"done": True})
+    return render(request, "participation/unsubscribe.html", {})
+
+
+urlpatterns = [
+    path("beteiligung/", process_list, name="process_list"),
+    path("beteiligung/<slug:slug>/", process_detail, name="process"),
+    path("beteiligung/<slug:slug>/folgen/", process_follow, name="process_follow"),
+    path("beteiligung/<slug:slug>/idee-einreichen/", idea_create, name="idea_create"),
+    path("ideen/", idea_list, name="idea_list"),
+    path("ideen/karte/", idea_map, name="idea_map"),
+    path("ideen.geojson", idea_geojson, name="idea_geojson"),
+    path("ideen/<int:pk>/", idea_detail, name="idea"),
+    path("ideen/<int:pk>/unterstuetzen/", idea_support, name="idea_support"),
+    path("ideen/<int:pk>/folgen/", idea_follow, name="idea_follow"),
+    path("ideen/<int:pk>/melden/", idea_report, name="idea_report"),
+    path("ideen/<int:pk>/kommentare/", comment_create, name="comment_create"),
+    path("ideen/kommentare/<int:pk>/bearbeiten/", comment_edit, name="comment_edit"),
+    path("ideen/kommentare/<int:pk>/loeschen/", comment_delete, name="comment_delete"),
+    path("ideen/kommentare/<int:pk>/melden/", comment_report, name="comment_report"),
+    path("benachrichtigungen/", notifications, name="notifications"),
+    path("benachrichtigungen/gelesen/", notifications_mark_read, name="notifications_mark_read"),
+    path("benachrichtigungen/zusammenfassung/", notifications_digest, name="notifications_digest"),
+    path("benachrichtigungen/abbestellen/<str:token>/", unsubscribe, name="unsubscribe"),
+]

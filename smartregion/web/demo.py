@@ -1,0 +1,35 @@
+"""The whole MYK demo data set in one call, for `manage.py seed_demo` and the tests that need all of it."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from smartregion.accounts import demo as accounts_demo
+from smartregion.accounts.models import User
+from smartregion.network import demo as network_demo
+from smartregion.network.models import Municipality, Region
+from smartregion.participation import demo as participation_demo
+from smartregion.participation.models import Process
+from smartregion.strategy import demo as strategy_demo
+
+
+@dataclass(frozen=True)
+class DemoData:
+    region: Region
+    municipalities: list[Municipality]
+    people: list[User]
+    process: Process | None
+
+
+@transaction.atomic
+def seed_all() -> DemoData:
+    """Region, municipalities, organizations, personas, expert board, domains and the demo processes."""
+    region = network_demo.seed_region()
+    municipalities = network_demo.seed_municipalities(region)
+    bodies = network_demo.seed_organizations(municipalities)
+    people = accounts_demo.seed_people(bodies=bodies)
+    domains = strategy_demo.seed_domains()
+    process = participation_demo.seed_participation(
+        people=people, municipalities=municipalities, domains=domains
+    )
+    return DemoData(region=region, municipalities=municipalities, people=people, process=process)
