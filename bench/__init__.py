@@ -1,0 +1,1 @@
+"""Benchmark scripts that print figures (STYLE.md rule 12); a package so that bench.settings imports."""
