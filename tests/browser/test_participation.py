@@ -125,11 +125,13 @@ def test_submit_support_comment_report_and_moderate(page: Page, demo_data: DemoD
     assert other.support_count == before
 
     # Report the other idea: an empty reason is refused, a reason is stored for the moderators only.
-    page.locator("summary", has_text=german("Report this idea")).click()
+    page.locator("summary", has_text=german("Something is wrong with this idea")).click()
     report_form = page.locator(f"form:has(#report-idea-{other.pk})")
     submit(page, report_form)
+    # The answer page keeps the form open with the error next to the field.
+    expect(page.locator(f"#report-idea-{other.pk}-error")).to_be_visible()
     assert not Report.objects.filter(idea=other, reporter=clara).exists()
-    page.locator("summary", has_text=german("Report this idea")).click()
+    audit.check(page)
     page.locator(f"#report-idea-{other.pk}").fill("Enthält die Telefonnummer einer Privatperson.")
     submit(page, page.locator(f"form:has(#report-idea-{other.pk})"))
     assert Report.objects.filter(idea=other, reporter=clara).count() == 1

@@ -84,14 +84,15 @@
         marker.bindPopup(label);
       },
     }).addTo(map);
-    if (element.dataset.pickLatitude) {
-      enablePicking(map, element);
-    }
+    // The view comes first: Leaflet cannot draw a marker on a map that has none yet.
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds.pad(0.15), { maxZoom: 11 });
     } else {
       map.setView([50.35, 7.4], 10);
+    }
+    if (element.dataset.pickLatitude) {
+      enablePicking(map, element);
     }
   }
 
