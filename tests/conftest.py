@@ -21,6 +21,7 @@ from django.test import Client
 
 from smartregion.accounts.models import Role, User
 
+from .concurrency import race_database  # noqa: F401  (a fixture for the race tests)
 from .factories import MunicipalityFactory, RegionFactory, RoleGrantFactory, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "smartregion.network",
     "smartregion.strategy",
     "smartregion.participation",
+    "smartregion.program",
     "smartregion.web",
     "smartregion.core.admin_site.SmartRegionAdminConfig",
     "django.contrib.auth",

@@ -505,6 +505,7 @@ class Notification(models.Model):
         IDEA_STATUS = "idea_status", _("Status of an idea changed")
         NEW_COMMENT = "new_comment", _("New comment")
         NEW_IDEA = "new_idea", _("New idea in a process")
+        MEASURE_UPDATE = "measure_update", _("News from a measure that took up an idea")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

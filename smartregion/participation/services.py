@@ -295,12 +295,33 @@ def _recount_supports(*idea_ids: int) -> None:
     Idea.objects.filter(pk__in=idea_ids).update(support_count=Coalesce(Subquery(counts), 0))
 
 
-@transaction.atomic
 def idea_status_change(
     *, actor: Any, idea: Idea, status: str, reason: str = "", merged_into: Idea | None = None
 ) -> Idea:
     """Move an idea along its workflow with a public reason; merging carries supports over once per person."""
     _authorize(actor, "participation.moderate_idea", idea)
+    return _status_change(actor=actor, idea=idea, status=status, reason=reason, merged_into=merged_into)
+
+
+def idea_adopt(*, actor: Any, idea: Idea, reason: str) -> Idea:
+    """Mark an idea adopted because a measure took it up, or back under assessment when no measure holds it
+    any more. Only strategy.services calls this, after asking ``strategy.link_idea`` for the measure."""
+    if idea.status == IdeaStatus.ADOPTED:
+        return idea
+    return _status_change(actor=actor, idea=idea, status=IdeaStatus.ADOPTED, reason=reason)
+
+
+def idea_unadopt(*, actor: Any, idea: Idea, reason: str) -> Idea:
+    """Undo :func:`idea_adopt` when the last measure let the idea go (same caller and permission)."""
+    if idea.status != IdeaStatus.ADOPTED:
+        return idea
+    return _status_change(actor=actor, idea=idea, status=IdeaStatus.UNDER_ASSESSMENT, reason=reason)
+
+
+@transaction.atomic
+def _status_change(
+    *, actor: Any, idea: Idea, status: str, reason: str, merged_into: Idea | None = None
+) -> Idea:
     # Lock in id order, so two merges of the same pair in opposite directions cannot deadlock.
     locked = {
         row.pk: row

@@ -1,0 +1,76 @@
+"""Admin for the program's frame: phases, funding sources, responsible organizations, indicators.
+Budget lines, expenses, milestones and indicator values are booked on the measure page, through the
+services that keep the invariants and the audit history; here they are read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    BudgetLine,
+    Expense,
+    FundingSource,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ProgramPhase,
+    Responsibility,
+)
+
+
+@admin.register(ProgramPhase)
+class ProgramPhaseAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "starts_on", "ends_on")
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "amount", "allocated", "max_rate")
+    readonly_fields = ("allocated",)
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ("measure", "organization", "role")
+    list_filter = ("role",)
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "measure", "unit", "baseline", "target", "target_on")
+    search_fields = ("name", "measure__title")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ReadOnlyAdmin):
+    list_display = ("measure", "source", "year", "planned", "committed", "spent")
+    list_filter = ("source", "year")
+
+
+@admin.register(Expense)
+class ExpenseAdmin(ReadOnlyAdmin):
+    list_display = ("budget_line", "kind", "amount", "booked_on", "document_reference")
+    list_filter = ("kind",)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("title", "measure", "due_on", "done_on")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "measured_on", "value", "source")

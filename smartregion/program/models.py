@@ -1,0 +1,289 @@
+"""The program: its phases, the funding sources, and per measure the responsible organizations, budget
+lines per source and year, expenses, milestones and indicators.
+
+Money is ``Decimal`` in EUR with two places, never float. The invariants that must hold under concurrency
+are database constraints as well as service checks: a budget line never commits more than it plans, a
+funding source never allocates more than it has.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class ProgramPhase(models.Model):
+    """A dated phase of the program (MYK: strategy up to 2 years, implementation up to 5 years)."""
+
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", _("Strategy phase")
+        IMPLEMENTATION = "implementation", _("Implementation phase")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("program phase")
+        verbose_name_plural = _("program phases")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="programphase_dates_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_current(self, today: Any = None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+class FundingSource(models.Model):
+    """Where money comes from: the federal grant, the county's own share, third parties."""
+
+    class Kind(models.TextChoices):
+        FEDERAL = "federal", _("Federal funding")
+        OWN_SHARE = "own_share", _("Own share")
+        THIRD_PARTY = "third_party", _("Third party")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = money_field(_("amount (EUR)"))
+    max_rate = models.DecimalField(
+        _("highest funding rate in percent"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The largest share of a measure's planned budget this source may pay. Empty: no limit."),
+    )
+    rules = models.TextField(_("funding rules"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Sum of the planned budget lines drawing on this source, kept by program.services.
+    allocated = money_field(_("allocated (EUR)"), default=ZERO, editable=False)
+
+    class Meta:
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="fundingsource_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(allocated__lte=F("amount")), name="fundingsource_not_over_allocated"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_rate__isnull=True) | (Q(max_rate__gt=0) & Q(max_rate__lte=100)),
+                name="fundingsource_rate_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount < self.allocated:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Budget lines already draw %(allocated)s EUR from this source; it cannot have less."
+                    )
+                    % {"allocated": self.allocated}
+                }
+            )
+
+    @property
+    def available(self) -> Decimal:
+        return self.amount - self.allocated
+
+
+class Responsibility(models.Model):
+    """An organization's part in a measure: leading it, partnering, or funding it."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PARTNER = "partner", _("Partner")
+        FUNDER = "funder", _("Funder")
+
+    measure = models.ForeignKey(
+        "strategy.Measure",
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+    )
+    organization = models.ForeignKey(
+        "network.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
+
+    class Meta:
+        verbose_name = _("responsible organization")
+        verbose_name_plural = _("responsible organizations")
+        ordering = ["role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "organization", "role"], name="responsibility_once_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class BudgetLine(models.Model):
+    """The money a measure plans to draw from one funding source in one year, and how much of it is
+    committed (contracts signed) and spent (paid)."""
+
+    measure = models.ForeignKey(
+        "strategy.Measure", verbose_name=_("measure"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    source = models.ForeignKey(
+        FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, related_name="budget_lines"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    planned = money_field(_("planned (EUR)"))
+    committed = money_field(_("committed (EUR)"), default=ZERO, editable=False)
+    spent = money_field(_("spent (EUR)"), default=ZERO, editable=False)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["year", "source__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "source", "year"], name="budgetline_once_per_source_year"
+            ),
+            models.CheckConstraint(condition=Q(planned__gte=0), name="budgetline_planned_not_negative"),
+            models.CheckConstraint(
+                condition=Q(committed__gte=0) & Q(committed__lte=F("planned")),
+                name="budgetline_committed_within_planned",
+            ),
+            models.CheckConstraint(condition=Q(spent__gte=0), name="budgetline_spent_not_negative"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="budgetline_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.source} {self.year}"
+
+
+class Expense(models.Model):
+    """A booking on a budget line: a commitment (contract, order) or a payment."""
+
+    class Kind(models.TextChoices):
+        COMMITMENT = "commitment", _("Commitment")
+        PAYMENT = "payment", _("Payment")
+
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount = money_field(_("amount (EUR)"))
+    booked_on = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    document_reference = models.CharField(_("document reference"), max_length=100, blank=True)
+    override_reason = models.CharField(
+        _("reason for paying beyond the commitment"),
+        max_length=300,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["-booked_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} EUR"
+
+
+class Milestone(models.Model):
+    """A step of a measure's implementation; overdue when its due date passed without it being done."""
+
+    measure = models.ForeignKey(
+        "strategy.Measure", verbose_name=_("measure"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: Any = None) -> bool:
+        return self.done_on is None and self.due_on < (today or timezone.localdate())
+
+
+class Indicator(models.Model):
+    """A measured outcome of a measure, with its baseline and target."""
+
+    measure = models.ForeignKey(
+        "strategy.Measure", verbose_name=_("measure"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class IndicatorValue(models.Model):
+    """One measurement of an indicator, with where the number comes from."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    measured_on = models.DateField(_("measured on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["measured_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "measured_on"], name="indicatorvalue_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.measured_on})"

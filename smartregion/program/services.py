@@ -1,0 +1,337 @@
+"""Writes for the program: budget, expenses, milestones, status, progress and indicator values.
+
+Each service asks the permission rules (program/rules.py) itself, checks the money invariants while
+holding a row lock (PostgreSQL ``SELECT ... FOR UPDATE``; SQLite runs write transactions one at a time),
+keeps the denormalised sums on the measure and the funding source, and records before and after in the
+measure's audit history. The database constraints on BudgetLine and FundingSource are the last guard.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from smartregion.strategy.models import Measure, MeasureEvent, MeasureStatus
+from smartregion.strategy.services import authorize, notify_linked_people, record
+
+from .models import (
+    ZERO,
+    BudgetLine,
+    Expense,
+    FundingSource,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ProgramPhase,
+    Responsibility,
+)
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def euro(amount: Decimal) -> str:
+    """An amount as people read it in German: 1.234.567,89 EUR."""
+    return f"{formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} EUR"
+
+
+def money(value: Any, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """A positive amount in EUR with at most two decimal places, or a ValidationError naming the field."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Please give an amount in euros, for example 1250.50.")}) from None
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise ValidationError({field: _("Please give an amount in euros with at most two decimal places.")})
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationError({field: _("Please give an amount greater than zero.")})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({field: _("This amount is too large.")})
+    return amount.quantize(CENT)
+
+
+def _program_years() -> tuple[int, int] | None:
+    phases = list(ProgramPhase.objects.values_list("starts_on", "ends_on"))
+    if not phases:
+        return None
+    return min(start.year for start, _end in phases), max(end.year for _start, end in phases)
+
+
+def _not_in_future(day: date, *, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date lies in the future.")})
+
+
+@transaction.atomic
+def budget_line_set(
+    *, actor: Any, measure: Measure, source: FundingSource, year: int, planned: Any
+) -> BudgetLine:
+    """Plan what a measure draws from a funding source in a year; the source cannot be over-allocated."""
+    authorize(actor, "program.plan_measure", measure)
+    planned = money(planned, field="planned", allow_zero=True)
+    years = _program_years()
+    if years and not years[0] <= year <= years[1]:
+        raise ValidationError(
+            {
+                "year": _("Please choose a year of the program (%(first)s to %(last)s).")
+                % {"first": years[0], "last": years[1]}
+            }
+        )
+    # Lock order everywhere: funding source, then budget line.
+    source = FundingSource.objects.select_for_update().get(pk=source.pk)
+    line = BudgetLine.objects.select_for_update().filter(measure=measure, source=source, year=year).first()
+    before = line.planned if line else ZERO
+    if line and planned < line.committed:
+        raise ValidationError(
+            {
+                "planned": _("%(amount)s of this budget line are already committed; it cannot plan less.")
+                % {"amount": euro(line.committed)}
+            }
+        )
+    if source.allocated - before + planned > source.amount:
+        raise ValidationError(
+            {
+                "planned": _("“%(source)s” has only %(available)s left to allocate.")
+                % {"source": source.name, "available": euro(source.amount - source.allocated + before)}
+            }
+        )
+    if line is None:
+        line = BudgetLine.objects.create(measure=measure, source=source, year=year, planned=planned)
+    else:
+        line.planned = planned
+        line.save(update_fields=["planned"])
+    delta = planned - before
+    FundingSource.objects.filter(pk=source.pk).update(allocated=F("allocated") + delta)
+    Measure.objects.filter(pk=measure.pk).update(budget_planned=F("budget_planned") + delta)
+    record(
+        measure,
+        actor=actor,
+        kind=MeasureEvent.Kind.BUDGET,
+        before={"source": source.name, "year": year, "planned": str(before)},
+        after={"source": source.name, "year": year, "planned": str(planned)},
+    )
+    return line
+
+
+@transaction.atomic
+def expense_book(
+    *,
+    actor: Any,
+    budget_line: BudgetLine,
+    kind: str,
+    amount: Any,
+    booked_on: date,
+    description: str,
+    document_reference: str = "",
+    override_reason: str = "",
+) -> Expense:
+    """Book a commitment (within the planned amount) or a payment (within the committed amount, unless an
+    override reason is given, which the history keeps)."""
+    authorize(actor, "program.report_measure", budget_line.measure)
+    amount = money(amount)
+    _not_in_future(booked_on, field="booked_on")
+    if not description.strip():
+        raise ValidationError({"description": _("Please say what the money is for.")})
+    line = BudgetLine.objects.select_for_update().select_related("source").get(pk=budget_line.pk)
+    before = {"committed": str(line.committed), "spent": str(line.spent)}
+    override_reason = override_reason.strip()
+    event_kind = MeasureEvent.Kind.EXPENSE
+    if kind == Expense.Kind.COMMITMENT:
+        if line.committed + amount > line.planned:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(open)s of this budget line are not yet committed.")
+                    % {"open": euro(line.planned - line.committed)}
+                }
+            )
+        line.committed += amount
+        override_reason = ""
+    elif kind == Expense.Kind.PAYMENT:
+        if line.spent + amount > line.committed:
+            if not override_reason:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "This payment exceeds the committed amount (%(open)s still open). "
+                            "Give a reason to book it anyway."
+                        )
+                        % {"open": euro(max(line.committed - line.spent, ZERO))}
+                    }
+                )
+            event_kind = MeasureEvent.Kind.OVERRIDE
+        else:
+            override_reason = ""
+        line.spent += amount
+    else:
+        raise ValidationError({"kind": _("Please choose commitment or payment.")})
+    try:
+        with transaction.atomic():
+            line.save(update_fields=["committed", "spent"])
+    except IntegrityError:
+        # Only reachable if a concurrent booking slipped past the lock (it cannot on either database).
+        raise ValidationError({"amount": _("The budget line changed meanwhile. Please try again.")}) from None
+    Measure.objects.filter(pk=line.measure_id).update(
+        budget_committed=F("budget_committed") + (amount if kind == Expense.Kind.COMMITMENT else ZERO),
+        budget_spent=F("budget_spent") + (amount if kind == Expense.Kind.PAYMENT else ZERO),
+    )
+    expense = Expense.objects.create(
+        budget_line=line,
+        kind=kind,
+        amount=amount,
+        booked_on=booked_on,
+        description=description.strip(),
+        document_reference=document_reference.strip(),
+        override_reason=override_reason,
+        created_by=actor,
+    )
+    record(
+        budget_line.measure,
+        actor=actor,
+        kind=event_kind,
+        before=before,
+        after={"committed": str(line.committed), "spent": str(line.spent), "expense": expense.pk},
+        reason=override_reason,
+    )
+    return expense
+
+
+def _refresh_progress(measure: Measure) -> None:
+    """Recount the milestones; progress follows them unless it was set by hand (asked of the row, not of
+    the possibly stale instance)."""
+    total = Milestone.objects.filter(measure=measure).count()
+    done = Milestone.objects.filter(measure=measure, done_on__isnull=False).count()
+    rows = Measure.objects.filter(pk=measure.pk)
+    rows.update(milestone_count=total, milestone_done_count=done)
+    rows.filter(progress_from_milestones=True).update(progress=done * 100 // total if total else 0)
+
+
+@transaction.atomic
+def milestone_add(*, actor: Any, measure: Measure, title: str, due_on: date) -> Milestone:
+    authorize(actor, "program.plan_measure", measure)
+    milestone = Milestone(measure=measure, title=title.strip(), due_on=due_on)
+    milestone.full_clean()
+    milestone.save()
+    _refresh_progress(measure)
+    record(
+        measure,
+        actor=actor,
+        kind=MeasureEvent.Kind.MILESTONE,
+        after={"title": milestone.title, "due_on": str(due_on)},
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: date | None) -> Milestone:
+    """Mark a milestone reached on a day (not in the future), or open again with ``None``."""
+    measure = milestone.measure
+    authorize(actor, "program.report_measure", measure)
+    if done_on is not None:
+        _not_in_future(done_on, field="done_on")
+    before = str(milestone.done_on) if milestone.done_on else None
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    _refresh_progress(measure)
+    record(
+        measure,
+        actor=actor,
+        kind=MeasureEvent.Kind.MILESTONE,
+        before={"title": milestone.title, "done_on": before},
+        after={"title": milestone.title, "done_on": str(done_on) if done_on else None},
+    )
+    if done_on is not None and before is None:
+        notify_linked_people(measure, kind="milestone", detail=milestone.title, actor=actor)
+    return milestone
+
+
+@transaction.atomic
+def measure_set_status(*, actor: Any, measure: Measure, status: str, reason: str = "") -> Measure:
+    authorize(actor, "program.plan_measure", measure)
+    if status not in MeasureStatus.values:
+        raise ValidationError({"status": _("Please choose one of the offered statuses.")})
+    reason = reason.strip()
+    if status in (MeasureStatus.PAUSED, MeasureStatus.CANCELLED) and not reason:
+        raise ValidationError(
+            {"reason": _("Please give a public reason for pausing or cancelling the measure.")}
+        )
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    if locked.status == status:
+        return locked
+    before = locked.status
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    record(locked, actor=actor, kind=MeasureEvent.Kind.STATUS, before=before, after=status, reason=reason)
+    notify_linked_people(locked, kind="status", detail=status, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def measure_set_progress(*, actor: Any, measure: Measure, progress: int | None, reason: str = "") -> Measure:
+    """Set the progress by hand with a reason, or (``None``) let it follow the milestones again."""
+    authorize(actor, "program.plan_measure", measure)
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    before = locked.progress
+    reason = reason.strip()
+    if progress is None:
+        locked.progress_from_milestones, locked.progress_reason = True, ""
+        locked.save(update_fields=["progress_from_milestones", "progress_reason"])
+        _refresh_progress(locked)
+        locked.refresh_from_db()
+    else:
+        if not 0 <= progress <= 100:
+            raise ValidationError({"progress": _("Please give a progress between 0 and 100 percent.")})
+        if not reason:
+            raise ValidationError({"reason": _("Please say why the progress differs from the milestones.")})
+        locked.progress, locked.progress_from_milestones, locked.progress_reason = progress, False, reason
+        locked.save(update_fields=["progress", "progress_from_milestones", "progress_reason", "updated_at"])
+    record(
+        locked,
+        actor=actor,
+        kind=MeasureEvent.Kind.PROGRESS,
+        before=before,
+        after=locked.progress,
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def responsibility_add(*, actor: Any, measure: Measure, organization: Any, role: str) -> Responsibility:
+    authorize(actor, "program.plan_measure", measure)
+    if Responsibility.objects.filter(measure=measure, organization=organization, role=role).exists():
+        raise ValidationError({"organization": _("This organization already has this role in the measure.")})
+    responsibility = Responsibility(measure=measure, organization=organization, role=role)
+    responsibility.full_clean()
+    responsibility.save()
+    return responsibility
+
+
+@transaction.atomic
+def indicator_value_add(
+    *, actor: Any, indicator: Indicator, measured_on: date, value: Any, source: str
+) -> IndicatorValue:
+    authorize(actor, "program.report_measure", indicator.measure)
+    _not_in_future(measured_on, field="measured_on")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"value": _("Please give a number, for example 12.5.")}) from None
+    if not source.strip():
+        raise ValidationError({"source": _("Please say where the number comes from.")})
+    if IndicatorValue.objects.filter(indicator=indicator, measured_on=measured_on).exists():
+        raise ValidationError({"measured_on": _("There is already a value for this day.")})
+    entry = IndicatorValue(indicator=indicator, measured_on=measured_on, value=number, source=source.strip())
+    entry.full_clean()
+    entry.save()
+    record(
+        indicator.measure,
+        actor=actor,
+        kind=MeasureEvent.Kind.INDICATOR,
+        after={"indicator": indicator.name, "measured_on": str(measured_on), "value": str(number)},
+    )
+    return entry

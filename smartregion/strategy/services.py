@@ -1,0 +1,172 @@
+"""Writes for the strategy: measures and the ideas they take up. Each service asks the permission rules
+(strategy/rules.py) itself and records what it changed in the measure's audit history."""
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from smartregion.accounts.predicates import is_program_office
+from smartregion.core.markdown import render_markdown
+from smartregion.core.text import slugify_de
+from smartregion.participation import services as participation
+from smartregion.participation.models import Idea, IdeaStatus
+
+from . import tasks
+from .models import Domain, IdeaLink, Measure, MeasureEvent, Strategy
+
+# Ideas a measure can take up: public and not yet decided otherwise.
+LINKABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.UNDER_ASSESSMENT, IdeaStatus.ADOPTED)
+
+
+def authorize(user: Any, perm: str, obj: Any = None) -> None:
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def record(
+    measure: Measure, *, actor: Any, kind: str, before: Any = None, after: Any = None, reason: str = ""
+) -> None:
+    """Append an entry to the measure's audit history."""
+    MeasureEvent.objects.create(
+        measure=measure, actor=actor, kind=kind, reason=reason, data={"before": before, "after": after}
+    )
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify_de(title)[:180] or "massnahme"
+    slug, n = base, 2
+    while Measure.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_scope(actor: Any, municipalities: list[Any]) -> None:
+    """Coordinators keep measures within their own municipalities; the office may choose any, or none."""
+    if is_program_office(actor):
+        return
+    own = {municipality_id for role, municipality_id in actor.role_grants if role == "coordinator"}
+    if not municipalities or any(m.pk not in own for m in municipalities):
+        raise ValidationError({"municipalities": _("Please choose only municipalities you coordinate.")})
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    actor: Any,
+    strategy: Strategy,
+    title: str,
+    summary: str,
+    body: str = "",
+    domains: Iterable[Domain],
+    municipalities: Iterable[Any] = (),
+    is_published: bool = False,
+) -> Measure:
+    authorize(actor, "strategy.add_measure")
+    domains, municipalities = list(domains), list(municipalities)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    _check_scope(actor, municipalities)
+    measure = Measure(
+        strategy=strategy,
+        title=title.strip(),
+        slug=_unique_slug(title),
+        summary=summary.strip(),
+        body=body,
+        body_html=render_markdown(body),
+        is_published=is_published,
+    )
+    measure.full_clean(exclude=["slug"])
+    measure.save()
+    measure.domains.set(domains)
+    measure.municipalities.set(municipalities)
+    record(measure, actor=actor, kind=MeasureEvent.Kind.CREATED, after={"title": measure.title})
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    actor: Any,
+    measure: Measure,
+    strategy: Strategy,
+    title: str,
+    summary: str,
+    body: str,
+    domains: Iterable[Domain],
+    municipalities: Iterable[Any],
+    is_published: bool,
+) -> Measure:
+    authorize(actor, "strategy.change_measure", measure)
+    domains, municipalities = list(domains), list(municipalities)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    _check_scope(actor, municipalities)
+    before = {"title": measure.title, "published": measure.is_published}
+    measure.strategy, measure.title, measure.summary = strategy, title.strip(), summary.strip()
+    measure.body, measure.body_html, measure.is_published = body, render_markdown(body), is_published
+    measure.full_clean()
+    measure.save()
+    measure.domains.set(domains)
+    measure.municipalities.set(municipalities)
+    record(
+        measure,
+        actor=actor,
+        kind=MeasureEvent.Kind.CHANGED,
+        before=before,
+        after={"title": measure.title, "published": measure.is_published},
+    )
+    return measure
+
+
+@transaction.atomic
+def idea_link(*, actor: Any, measure: Measure, idea: Idea, note: str = "") -> IdeaLink:
+    """Take an idea up into a measure: the idea becomes "adopted", its people are told."""
+    authorize(actor, "strategy.link_idea", measure)
+    if idea.status not in LINKABLE_IDEA_STATUSES:
+        raise ValidationError({"idea": _("Only published ideas can be taken up into a measure.")})
+    if IdeaLink.objects.filter(measure=measure, idea=idea).exists():
+        raise ValidationError({"idea": _("This idea is already linked to the measure.")})
+    link = IdeaLink.objects.create(measure=measure, idea=idea, note=note.strip(), created_by=actor)
+    Measure.objects.filter(pk=measure.pk).update(idea_count=F("idea_count") + 1)
+    participation.idea_adopt(
+        actor=actor,
+        idea=idea,
+        reason=_("Taken up into the measure “%(measure)s”.") % {"measure": measure.title},
+    )
+    record(
+        measure, actor=actor, kind=MeasureEvent.Kind.IDEA_LINKED, after={"idea": idea.pk, "note": link.note}
+    )
+    return link
+
+
+@transaction.atomic
+def idea_unlink(*, actor: Any, link: IdeaLink) -> None:
+    """Let an idea go again; when no measure holds it any more it returns to assessment."""
+    measure = link.measure
+    authorize(actor, "strategy.link_idea", measure)
+    idea = link.idea
+    link.delete()
+    Measure.objects.filter(pk=measure.pk).update(idea_count=F("idea_count") - 1)
+    if not IdeaLink.objects.filter(idea=idea).exists():
+        participation.idea_unadopt(
+            actor=actor, idea=idea, reason=_("No measure takes this idea up any more; it is assessed again.")
+        )
+    record(measure, actor=actor, kind=MeasureEvent.Kind.IDEA_UNLINKED, before={"idea": idea.pk})
+
+
+def notify_linked_people(measure: Measure, *, kind: str, detail: str, actor: Any) -> None:
+    """After the current transaction commits, tell the people behind the measure's ideas what happened."""
+    transaction.on_commit(
+        partial(
+            tasks.notify_measure_update.enqueue,
+            measure_id=measure.pk,
+            kind=kind,
+            detail=detail,
+            actor_id=getattr(actor, "pk", None),
+        )
+    )
