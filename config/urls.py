@@ -11,6 +11,8 @@ from smartregion.web.views import favicon, robots_txt
 urlpatterns = [
     path("", include("smartregion.web.urls")),
     path("", include("smartregion.participation.urls")),
+    path("strategie/", include("smartregion.strategy.urls")),
+    path("programm/", include("smartregion.program.urls")),
     path("konto/profil/", include("smartregion.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),

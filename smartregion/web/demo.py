@@ -1,6 +1,6 @@
 """The whole MYK demo data set in one call, for `manage.py seed_demo` and the tests that need all of it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -10,7 +10,9 @@ from smartregion.network import demo as network_demo
 from smartregion.network.models import Municipality, Region
 from smartregion.participation import demo as participation_demo
 from smartregion.participation.models import Process
+from smartregion.program import demo as program_demo
 from smartregion.strategy import demo as strategy_demo
+from smartregion.strategy.models import Measure
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,13 @@ class DemoData:
     municipalities: list[Municipality]
     people: list[User]
     process: Process | None
+    measures: list[Measure] = field(default_factory=list)
 
 
 @transaction.atomic
 def seed_all() -> DemoData:
-    """Region, municipalities, organizations, personas, expert board, domains and the demo processes."""
+    """Region, municipalities, organizations, personas, expert board, domains, the demo processes and the
+    program (phases, funding, goals, strategies, measures with budget, milestones and indicators)."""
     region = network_demo.seed_region()
     municipalities = network_demo.seed_municipalities(region)
     bodies = network_demo.seed_organizations(municipalities)
@@ -32,4 +36,7 @@ def seed_all() -> DemoData:
     process = participation_demo.seed_participation(
         people=people, municipalities=municipalities, domains=domains
     )
-    return DemoData(region=region, municipalities=municipalities, people=people, process=process)
+    measures = program_demo.seed_program(people=people, municipalities=municipalities, domains=domains)
+    return DemoData(
+        region=region, municipalities=municipalities, people=people, process=process, measures=measures
+    )

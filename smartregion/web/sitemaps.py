@@ -11,6 +11,8 @@ from smartregion.network.models import Municipality
 from smartregion.network.selectors import municipality_list
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import Idea, Process
+from smartregion.strategy import selectors as strategy
+from smartregion.strategy.models import Measure
 
 STATIC_PAGES = (
     "web:home",
@@ -22,6 +24,8 @@ STATIC_PAGES = (
     "participation:process_list",
     "participation:idea_list",
     "participation:idea_map",
+    "strategy:explorer",
+    "program:dashboard",
 )
 
 
@@ -77,9 +81,23 @@ class IdeaSitemap(Sitemap):
         return item.updated_at
 
 
+class MeasureSitemap(Sitemap):
+    """Every published measure of the strategy."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[Measure]:
+        measures = strategy.measure_list(viewer=AnonymousUser()).order_by("pk")
+        return list(measures.only("slug", "updated_at"))
+
+    def lastmod(self, item: Measure) -> datetime.datetime:
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": StaticPageSitemap,
     "municipalities": MunicipalitySitemap,
     "processes": ProcessSitemap,
     "ideas": IdeaSitemap,
+    "measures": MeasureSitemap,
 }

@@ -1,0 +1,66 @@
+"""Public strategy pages: the explorer (goals → strategies → measures) and the measure page.
+
+Views parse, authorize, call selectors, and render. A measure the viewer may not see is answered 404,
+not 403, so that its existence is not revealed. Both pages are cached for anonymous visitors.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
+
+from smartregion.core.pagecache import cache_public_page
+from smartregion.program import selectors as program
+
+from .. import selectors
+from ..apps import PAGES
+from ..models import Measure
+
+
+@require_GET
+@cache_public_page(PAGES)
+def explorer(request: HttpRequest) -> HttpResponse:
+    """The regional strategy: goals, their strategies and the measures the viewer may see."""
+    return render(request, "strategy/explorer.html", {"tree": selectors.strategy_tree(viewer=request.user)})
+
+
+@require_GET
+@cache_public_page(PAGES)
+def measure_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A measure with its money, milestones, indicators, the ideas it took up and (for staff) its history."""
+    user = request.user
+    try:
+        measure = selectors.measure_get(slug=slug)
+    except Measure.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("strategy.view_measure", measure):
+        raise Http404
+    money = program.measure_money(measure)
+    milestones = program.measure_milestones(measure)
+    indicators = program.measure_indicators(measure)
+    may_view_history = user.has_perm("strategy.view_measure_history", measure)
+    return render(
+        request,
+        "strategy/measure_detail.html",
+        {
+            "measure": measure,
+            "idea_links": selectors.measure_idea_links(measure),
+            "responsibilities": list(program.measure_responsibilities(measure)),
+            "money": money,
+            "budget_lines": money.lines,
+            "expenses": list(program.measure_expenses(measure)),
+            "milestone_items": milestones,
+            "milestones": [item.milestone for item in milestones],
+            "indicators": indicators,
+            "indicator_panels": [program.indicator_panel(indicator) for indicator in indicators],
+            "history": list(program.measure_history(measure)) if may_view_history else None,
+            "may_plan": user.has_perm("program.plan_measure", measure),
+            "may_report": user.has_perm("program.report_measure", measure),
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("", explorer, name="explorer"),
+    path("massnahmen/<slug:slug>/", measure_detail, name="measure"),
+]
