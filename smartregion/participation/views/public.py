@@ -36,6 +36,7 @@ from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
 from smartregion.core.pagecache import cache_public_page
 from smartregion.network.selectors import municipality_geojson, municipality_list
+from smartregion.strategy import selectors as strategy_selectors
 from smartregion.strategy.selectors import domain_list
 
 from .. import selectors, services, tasks
@@ -488,6 +489,7 @@ def _idea_page(
             "may_moderate_comments": may_moderate_comments,
             "comments": comments,
             "comment_form": comment_form,
+            "measure_links": strategy_selectors.idea_measure_links(idea=idea),
             "failed": failed,
             "error": error,
             "edit_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),
