@@ -8,7 +8,16 @@ from django.http import HttpRequest
 
 from smartregion.core.markdown import render_markdown
 
-from .models import Domain, Goal, Measure, MeasureEvent, Strategy
+from .models import (
+    AssessmentRound,
+    Criterion,
+    Domain,
+    Goal,
+    Measure,
+    MeasureEvent,
+    Strategy,
+    StrategyVersion,
+)
 
 
 @admin.register(Domain)
@@ -73,3 +82,31 @@ class MeasureAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Measure, form: Any, change: bool) -> None:
         obj.body_html = render_markdown(obj.body)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(StrategyVersion)
+class StrategyVersionAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "decided_by", "decided_on", "decision_reference")
+    list_filter = ("status",)
+
+    def save_model(self, request: HttpRequest, obj: StrategyVersion, form: Any, change: bool) -> None:
+        obj.changes_html = render_markdown(obj.changes)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "weight", "position", "is_active")
+    list_filter = ("is_active",)
+    list_editable = ("weight", "position", "is_active")
+
+
+@admin.register(AssessmentRound)
+class AssessmentRoundAdmin(admin.ModelAdmin):
+    """The office sets up rounds here; the board scores and the office publishes on the round's page."""
+
+    list_display = ("title", "opens_on", "closes_on", "results_published_at")
+    search_fields = ("title",)
+    filter_horizontal = ("ideas", "measures")
+    # Publishing goes through assessment.results_publish, which records who published.
+    readonly_fields = ("results_published_at", "results_published_by")

@@ -39,6 +39,7 @@ class StrategyConfig(AppConfig):
             models.Strategy,
             models.Measure,
             models.IdeaLink,
+            models.StrategyVersion,
             program.BudgetLine,
             program.Expense,
             program.Milestone,

@@ -11,7 +11,13 @@ import rules
 from django.db.models import Q
 from django.utils import timezone
 
-from smartregion.accounts.predicates import CRUD, add_model_perms, is_coordinator, is_program_office
+from smartregion.accounts.predicates import (
+    CRUD,
+    add_model_perms,
+    is_coordinator,
+    is_expert,
+    is_program_office,
+)
 
 
 @rules.predicate
@@ -53,8 +59,32 @@ rules.add_perm("strategy.view_measure_history", manages_measure | leads_measure)
 
 # The admin: the office manages the strategy tree (view/add/change_measure above serve it too).
 rules.add_perm("strategy", is_program_office)
-for model_name in ("domain", "goal", "strategy"):
+for model_name in ("domain", "goal", "strategy", "strategyversion"):
     add_model_perms("strategy", model_name, is_program_office, CRUD)
 rules.add_perm("strategy.delete_measure", is_program_office)
 add_model_perms("strategy", "idealink", is_program_office, ("view",))
 add_model_perms("strategy", "measureevent", is_program_office, ("view",))
+
+
+# The expert board's assessment rounds (strategy/assessment.py).
+@rules.predicate
+def round_is_open(user: Any, assessment_round: Any) -> bool:
+    """Today lies within the round's dates (both included)."""
+    if assessment_round is None:
+        return False
+    return bool(assessment_round.opens_on <= timezone.localdate() <= assessment_round.closes_on)
+
+
+@rules.predicate
+def round_results_published(user: Any, assessment_round: Any) -> bool:
+    return assessment_round is not None and assessment_round.results_published_at is not None
+
+
+rules.add_perm("strategy.assess", is_expert & round_is_open)
+# The board and the office follow the rounds; experts see each other's scores only after their own
+# submission, which assessment.visible_scores decides per candidate.
+rules.add_perm("strategy.view_assessment_round", is_expert | is_program_office)
+rules.add_perm("strategy.view_assessment_results", is_program_office | round_results_published)
+rules.add_perm("strategy.publish_assessment", is_program_office)
+for model_name in ("criterion", "assessmentround"):
+    add_model_perms("strategy", model_name, is_program_office, CRUD)

@@ -11,7 +11,7 @@ from smartregion.network.models import Membership
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Process
 from smartregion.program.models import Milestone, Responsibility
 
-from .models import Domain, Goal, IdeaLink, Measure, MeasureStatus, Strategy
+from .models import Domain, Goal, IdeaLink, Measure, MeasureStatus, Strategy, StrategyVersion
 
 
 def domain_list() -> QuerySet[Domain]:
@@ -167,3 +167,11 @@ def idea_measure_links(*, idea: Any) -> list[IdeaLink]:
         for milestone in link.measure.milestone_list:  # type: ignore[attr-defined]
             milestone.overdue = milestone.is_overdue(today)
     return links
+
+
+def strategy_versions(*, viewer: Any) -> list[StrategyVersion]:
+    """The versions of the strategy, newest decision first: adopted ones for all, drafts for the office."""
+    versions = StrategyVersion.objects.order_by("-decided_on", "-id")
+    if not is_program_office(viewer):
+        versions = versions.filter(status=StrategyVersion.Status.ADOPTED)
+    return list(versions)

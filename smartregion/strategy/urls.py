@@ -1,5 +1,5 @@
-from .views import manage, public
+from .views import assessment, manage, public
 
 app_name = "strategy"
 # Management first: "massnahmen/neu/" must not be taken for the page of a measure called "neu".
-urlpatterns = [*manage.urlpatterns, *public.urlpatterns]
+urlpatterns = [*manage.urlpatterns, *assessment.urlpatterns, *public.urlpatterns]

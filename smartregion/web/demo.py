@@ -37,6 +37,8 @@ def seed_all() -> DemoData:
         people=people, municipalities=municipalities, domains=domains
     )
     measures = program_demo.seed_program(people=people, municipalities=municipalities, domains=domains)
+    strategy_demo.seed_assessment(people=people, measures=measures)
+    strategy_demo.seed_versions()
     return DemoData(
         region=region, municipalities=municipalities, people=people, process=process, measures=measures
     )

@@ -25,6 +25,7 @@ STATIC_PAGES = (
     "participation:idea_list",
     "participation:idea_map",
     "strategy:explorer",
+    "strategy:versions",
     "program:dashboard",
 )
 

@@ -14,14 +14,29 @@ from smartregion.program import selectors as program
 
 from .. import selectors
 from ..apps import PAGES
-from ..models import Measure
+from ..models import Measure, StrategyVersion
 
 
 @require_GET
 @cache_public_page(PAGES)
 def explorer(request: HttpRequest) -> HttpResponse:
     """The regional strategy: goals, their strategies and the measures the viewer may see."""
-    return render(request, "strategy/explorer.html", {"tree": selectors.strategy_tree(viewer=request.user)})
+    versions = selectors.strategy_versions(viewer=request.user)
+    adopted = next((v for v in versions if v.status == StrategyVersion.Status.ADOPTED), None)
+    return render(
+        request,
+        "strategy/explorer.html",
+        {"tree": selectors.strategy_tree(viewer=request.user), "adopted": adopted},
+    )
+
+
+@require_GET
+@cache_public_page(PAGES)
+def versions(request: HttpRequest) -> HttpResponse:
+    """The adopted versions of the strategy with their decisions and what each changed."""
+    return render(
+        request, "strategy/versions.html", {"versions": selectors.strategy_versions(viewer=request.user)}
+    )
 
 
 @require_GET
@@ -62,5 +77,6 @@ def measure_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", explorer, name="explorer"),
+    path("fassungen/", versions, name="versions"),
     path("massnahmen/<slug:slug>/", measure_detail, name="measure"),
 ]
