@@ -157,7 +157,7 @@ def test_a_conflict_with_scores_is_refused(assessment_round, criteria, idea):
 def test_no_second_submission(assessment_round, criteria, idea):
     person = expert()
     submit(person, assessment_round, criteria, (3, 3), idea=idea)
-    with pytest.raises(ValidationError, match="cannot be changed"):
+    with pytest.raises(ValidationError, match="nicht mehr geändert"):
         submit(person, assessment_round, criteria, (5, 5), idea=idea)
     assert Assessment.objects.count() == 1
     assert set(Score.objects.values_list("value", flat=True)) == {3}
@@ -179,7 +179,7 @@ def test_only_experts_assess(assessment_round, criteria, idea, make_person, role
 
 
 def test_candidates_must_belong_to_the_round(assessment_round, criteria, make_idea):
-    with pytest.raises(ValidationError, match="not part of"):
+    with pytest.raises(ValidationError, match="gehört nicht zur Bewertungsrunde"):
         submit(expert(), assessment_round, criteria, (3, 3), idea=make_idea("Andere"))
 
 
@@ -230,7 +230,7 @@ def test_results_are_published_once_and_only_by_the_office(assessment_round, mak
     service.results_publish(actor=office, round=assessment_round)
     assert assessment_round.results_published_at is not None
     assert assessment_round.results_published_by == office
-    with pytest.raises(ValidationError, match="already published"):
+    with pytest.raises(ValidationError, match="bereits veröffentlicht"):
         service.results_publish(actor=office, round=assessment_round)
 
 
