@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from smartregion.core.images import image_clean
 from smartregion.core.markdown import render_markdown
+from smartregion.core.permissions import authorize
 from smartregion.core.text import search_document
 
 from . import selectors, tasks
@@ -67,11 +68,6 @@ ASSISTED_ATTRIBUTION = {
     Channel.LETTER: _("submitted by letter"),
     Channel.EVENT: _("submitted at an event"),
 }
-
-
-def _authorize(user: Any, perm: str, obj: Any) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def _validated_point(
@@ -161,7 +157,7 @@ def idea_create(
     image_alt: str = "",
 ) -> Idea:
     """An idea submitted online; published at once or queued when the process pre-moderates newcomers."""
-    _authorize(author, "participation.propose_idea", process)
+    authorize(author, "participation.propose_idea", process)
     domains = list(domains)
     if not domains:
         raise ValidationError({"domains": _("Please choose at least one domain of life.")})
@@ -204,7 +200,7 @@ def idea_record_assisted(
     publish: bool = True,
 ) -> Idea:
     """An idea staff record for a person who called, wrote or spoke at an event; never attributed to staff."""
-    _authorize(recorded_by, "participation.record_idea", process)
+    authorize(recorded_by, "participation.record_idea", process)
     if channel == Channel.ONLINE or channel not in Channel.values:
         raise ValidationError({"channel": _("Please choose how the idea reached us.")})
     if municipality is not None and not recorded_by.has_perm(
@@ -268,7 +264,7 @@ def idea_update(
     image_alt: str = "",
 ) -> Idea:
     """Change an idea's content (its author while the phase allows it, or staff)."""
-    _authorize(actor, "participation.edit_idea", idea)
+    authorize(actor, "participation.edit_idea", idea)
     domains = list(domains)
     if not domains:
         raise ValidationError({"domains": _("Please choose at least one domain of life.")})
@@ -299,7 +295,7 @@ def idea_status_change(
     *, actor: Any, idea: Idea, status: str, reason: str = "", merged_into: Idea | None = None
 ) -> Idea:
     """Move an idea along its workflow with a public reason; merging carries supports over once per person."""
-    _authorize(actor, "participation.moderate_idea", idea)
+    authorize(actor, "participation.moderate_idea", idea)
     return _status_change(actor=actor, idea=idea, status=status, reason=reason, merged_into=merged_into)
 
 
@@ -388,7 +384,7 @@ def idea_approve(*, actor: Any, idea: Idea) -> Idea:
 
 def support_add(*, user: Any, idea: Idea) -> bool:
     """Support an idea; returns False when the person supported it already (idempotent)."""
-    _authorize(user, "participation.support_idea", idea)
+    authorize(user, "participation.support_idea", idea)
     with transaction.atomic():
         try:
             # The unique constraint decides under concurrency; the savepoint keeps the outer block usable.
@@ -402,7 +398,7 @@ def support_add(*, user: Any, idea: Idea) -> bool:
 
 def support_withdraw(*, user: Any, idea: Idea) -> bool:
     """Withdraw a support while the phase allows supporting; returns False when there was none."""
-    _authorize(user, "participation.support_idea", idea)
+    authorize(user, "participation.support_idea", idea)
     with transaction.atomic():
         deleted, _counts = Support.objects.filter(idea=idea, user=user).delete()
         if deleted:
@@ -413,7 +409,7 @@ def support_withdraw(*, user: Any, idea: Idea) -> bool:
 @transaction.atomic
 def comment_create(*, author: Any, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
     """Comment on an idea or reply to a top-level comment (replies go one level deep)."""
-    _authorize(author, "participation.comment_idea", idea)
+    authorize(author, "participation.comment_idea", idea)
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Please write a comment.")})
@@ -430,7 +426,7 @@ def comment_create(*, author: Any, idea: Idea, body: str, parent: Comment | None
 
 def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     """Correct one's own comment shortly after writing it."""
-    _authorize(actor, "participation.edit_comment", comment)
+    authorize(actor, "participation.edit_comment", comment)
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Please write a comment.")})
@@ -442,7 +438,7 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
 @transaction.atomic
 def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     """Delete one's own comment; it keeps its place in the thread, marked as deleted, without its text."""
-    _authorize(actor, "participation.delete_comment", comment)
+    authorize(actor, "participation.delete_comment", comment)
     comment.is_deleted, comment.body, comment.body_html = True, "", ""
     comment.save(update_fields=["is_deleted", "body", "body_html", "updated_at"])
     Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
@@ -456,7 +452,7 @@ def _moderation_event(*, actor: Any, action: str, reason: str = "", **targets: A
 @transaction.atomic
 def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
     """Hide a comment with a reason shown in its place."""
-    _authorize(actor, "participation.moderate_comment", comment)
+    authorize(actor, "participation.moderate_comment", comment)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason for hiding the comment.")})
@@ -479,7 +475,7 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
 @transaction.atomic
 def comment_unhide(*, actor: Any, comment: Comment) -> Comment:
     """Show a hidden comment again."""
-    _authorize(actor, "participation.moderate_comment", comment)
+    authorize(actor, "participation.moderate_comment", comment)
     if not comment.is_hidden:
         return comment
     comment.is_hidden, comment.hidden_reason = False, ""
@@ -495,7 +491,7 @@ def comment_unhide(*, actor: Any, comment: Comment) -> Comment:
 @transaction.atomic
 def comment_highlight(*, actor: Any, comment: Comment, highlighted: bool) -> Comment:
     """Highlight a helpful comment (shown first) or remove the highlight."""
-    _authorize(actor, "participation.moderate_comment", comment)
+    authorize(actor, "participation.moderate_comment", comment)
     if comment.is_highlighted != highlighted:
         comment.is_highlighted = highlighted
         comment.save(update_fields=["is_highlighted", "updated_at"])
@@ -512,7 +508,7 @@ def report_create(
     *, reporter: Any, reason: str, comment: Comment | None = None, idea: Idea | None = None
 ) -> Report:
     """Report a comment or an idea to the moderators, once per person."""
-    _authorize(reporter, "participation.report", comment or idea)
+    authorize(reporter, "participation.report", comment or idea)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please tell us what is wrong.")})
@@ -526,7 +522,7 @@ def report_create(
 @transaction.atomic
 def report_resolve(*, actor: Any, report: Report) -> Report:
     """Mark a report as handled."""
-    _authorize(
+    authorize(
         actor,
         "participation.moderate_comment" if report.comment_id else "participation.moderate_idea",
         report.comment or report.idea,
@@ -542,7 +538,7 @@ def report_resolve(*, actor: Any, report: Report) -> Report:
 @transaction.atomic
 def user_block(*, actor: Any, user: Any, reason: str, until: Any = None) -> ParticipationBlock:
     """Block a person from contributing (they can still read and export or delete their data)."""
-    _authorize(actor, "participation.block_user", user)
+    authorize(actor, "participation.block_user", user)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason for the block.")})
@@ -558,7 +554,7 @@ def user_block(*, actor: Any, user: Any, reason: str, until: Any = None) -> Part
 @transaction.atomic
 def user_unblock(*, actor: Any, user: Any) -> None:
     """Lift a block."""
-    _authorize(actor, "participation.block_user", user)
+    authorize(actor, "participation.block_user", user)
     if ParticipationBlock.objects.filter(user=user).delete()[0]:
         _moderation_event(actor=actor, action=ModerationEvent.Action.UNBLOCK_USER, target_user=user)
 
@@ -567,7 +563,7 @@ def follow_set(
     *, user: Any, following: bool, idea: Idea | None = None, process: Process | None = None
 ) -> None:
     """Follow or stop following an idea or a process (idempotent)."""
-    _authorize(user, "participation.follow", idea or process)
+    authorize(user, "participation.follow", idea or process)
     if following:
         Follow.objects.get_or_create(user=user, idea=idea, process=process)
     else:

@@ -16,8 +16,9 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from smartregion.core.permissions import authorize
 from smartregion.strategy.models import Measure, MeasureEvent, MeasureStatus
-from smartregion.strategy.services import authorize, notify_linked_people, record
+from smartregion.strategy.services import notify_linked_people, record
 
 from .models import (
     ZERO,

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.accounts.predicates import is_program_office
+from smartregion.core.permissions import authorize
 from smartregion.participation.models import Idea
 
 from .models import Assessment, AssessmentRound, Criterion, Measure, Score
-from .services import authorize
 
 Candidate = Idea | Measure
 Order = Literal["score", "support", "cost"]

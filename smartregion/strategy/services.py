@@ -5,13 +5,14 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from smartregion.accounts.predicates import is_program_office
 from smartregion.core.markdown import render_markdown
+from smartregion.core.permissions import authorize
 from smartregion.core.text import slugify_de
 from smartregion.participation import services as participation
 from smartregion.participation.models import Idea, IdeaStatus
@@ -21,11 +22,6 @@ from .models import Domain, IdeaLink, Measure, MeasureEvent, Strategy
 
 # Ideas a measure can take up: public and not yet decided otherwise.
 LINKABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.UNDER_ASSESSMENT, IdeaStatus.ADOPTED)
-
-
-def authorize(user: Any, perm: str, obj: Any = None) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(perm)
 
 
 def record(
