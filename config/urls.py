@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("smartregion.participation.urls")),
     path("strategie/", include("smartregion.strategy.urls")),
     path("programm/", include("smartregion.program.urls")),
+    path("veranstaltungen/", include("smartregion.events.urls")),
+    path("offene-daten/", include("smartregion.opendata.urls")),
     path("konto/profil/", include("smartregion.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
