@@ -1,11 +1,11 @@
 """Public participation pages: processes, ideas, supports, comments, reports, follows, notifications.
 
 Views parse, authorize, call one service or selector, and render. Whether a person may act is asked of
-the rules (``user.has_perm``) before a form is shown, and the services ask again before they write. Where
-the answer is no, the page says why (``_refusal``). A POST the rules refuse is answered 403 with that
-reason, except when the idea itself is closed: that is a fact on the page the person posted from, so it
-is answered like other bad input, 400 with the page and the message. Service ValidationErrors go back
-onto the form with status 400; bad input never ends in a 500. Successful POSTs redirect back with a
+the rules (``user.has_perm``) before a form is shown, and the services ask again before they write.
+Where the answer is no, the page says why (``policy.refusal_for``). A POST the rules refuse is answered
+403 with that reason, except when the idea itself is closed: that is a fact on the page the person posted
+from, so it is answered like other bad input, 400 with the page and the message. Service ValidationErrors
+go back onto the form with status 400; bad input never ends in a 500. Successful POSTs redirect back with a
 message (post/redirect/get); support and follow buttons also answer htmx with a partial.
 """
 
@@ -24,10 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -43,33 +40,37 @@ from .. import selectors, services, tasks
 from ..apps import PAGES
 from ..forms import CommentEditForm, CommentForm, IdeaFilterForm, IdeaForm, ReportForm
 from ..models import Comment, Feature, Idea, IdeaStatus, Phase, Process
-from ..rules import COMMENT_EDIT_WINDOW, OPEN_IDEA_STATUSES, active_features, is_blocked
+from ..policy import (
+    COMMENT_LIMIT,
+    FOLLOW_LIMIT,
+    IDEA_LIMIT,
+    NOTIFICATION_LIMIT,
+    REPORT_LIMIT,
+    SUPPORT_LIMIT,
+    UNSUBSCRIBE_LIMIT,
+    RateLimit,
+    Refusal,
+    block_refusal,
+    refusal_for,
+)
+from ..rules import COMMENT_EDIT_WINDOW, active_features
 
 PAGE_SIZE = 20
 RANDOM_SEED_SESSION_KEY = "participation_random_seed"
 
-# Rate limits on POST, (per person, per IP address). The IP limits leave room for many people behind one
-# address (a school, a town hall, a mobile network); the per-person limits catch scripts and stuck keys.
-IDEA_RATES = ("10/h", "30/h")
-COMMENT_RATES = ("30/h", "120/h")
-REPORT_RATES = ("20/h", "60/h")
-# Supporting and following are toggles people click through a list with, so they allow more.
-TOGGLE_RATES = ("300/h", "3000/h")
-NOTIFICATION_RATES = ("60/h", "300/h")
-# One-click unsubscribes (RFC 8058) are posted by the mail provider's servers, many people from few
-# addresses, and need no account; the signed token is the protection, the limit only stops floods.
-UNSUBSCRIBE_IP_RATE = "600/h"
 
 View = Callable[..., HttpResponse]
 
 
-def _post_limits(*, user_rate: str | None, ip_rate: str) -> Callable[[View], View]:
+def _post_limits(limit: RateLimit) -> Callable[[View], View]:
     """Rate-limit POSTs per person and per IP address; RatelimitMiddleware answers the excess with 429."""
 
     def decorate(view: View) -> View:
-        limited = ratelimit(key="ip", rate=ip_rate, method="POST", block=True)(view)
-        if user_rate:
-            limited = ratelimit(key="user", rate=user_rate, method="POST", block=True)(limited)
+        limited = ratelimit(group=limit.group, key="ip", rate=limit.ip_rate, method="POST", block=True)(view)
+        if limit.user_rate:
+            limited = ratelimit(
+                group=limit.group, key="user", rate=limit.user_rate, method="POST", block=True
+            )(limited)
         return cast(View, limited)
 
     return decorate
@@ -87,87 +88,6 @@ def _person(request: HttpRequest) -> User:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-# --- Why not: the reasons pages show instead of a button ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a person may not do something, and the status a POST that tries anyway is answered with."""
-
-    message: str
-    status: int = 403
-
-
-@dataclass(frozen=True)
-class _Action:
-    perm: str
-    feature: str
-    sign_in: str | Promise
-    not_in_phase: str | Promise
-    closed: str | Promise
-
-
-ACTIONS = {
-    "propose": _Action(
-        perm="participation.propose_idea",
-        feature=Feature.PROPOSE,
-        sign_in=gettext_lazy("Please sign in to submit an idea."),
-        not_in_phase=gettext_lazy("Ideas can be submitted only while the idea collection runs."),
-        closed="",
-    ),
-    "support": _Action(
-        perm="participation.support_idea",
-        feature=Feature.SUPPORT,
-        sign_in=gettext_lazy("Please sign in to support this idea."),
-        not_in_phase=gettext_lazy("Supporting is not possible in this phase."),
-        closed=gettext_lazy("This idea is closed (%(status)s) and can no longer be supported."),
-    ),
-    "comment": _Action(
-        perm="participation.comment_idea",
-        feature=Feature.COMMENT,
-        sign_in=gettext_lazy("Please sign in to comment."),
-        not_in_phase=gettext_lazy("Commenting is not possible in this phase."),
-        closed=gettext_lazy("This idea is closed (%(status)s) and can no longer be commented on."),
-    ),
-}
-
-
-def _block_refusal(user: Any) -> Refusal | None:
-    """The block a moderator imposed, with its reason (UserBlockForm promises the person sees it)."""
-    if not is_blocked(user):
-        return None
-    block = user.participation_block
-    if block.until is None:
-        return Refusal(_("You are blocked from contributing. Reason: %(reason)s") % {"reason": block.reason})
-    until = date_format(timezone.localtime(block.until), "SHORT_DATETIME_FORMAT")
-    return Refusal(
-        _("You are blocked from contributing until %(until)s. Reason: %(reason)s")
-        % {"until": until, "reason": block.reason}
-    )
-
-
-def _refusal(  # noqa: PLR0911 - one return per reason reads clearer than a table of lambdas
-    user: Any, action: str, process: Process, idea: Idea | None = None
-) -> Refusal | None:
-    """None if the person may propose/support/comment; else the reason, in the order a person can act on."""
-    spec = ACTIONS[action]
-    if user.has_perm(spec.perm, idea or process):
-        return None
-    if not user.is_authenticated:
-        return Refusal(str(spec.sign_in))
-    if blocked := _block_refusal(user):
-        return blocked
-    if process.visibility != Process.Visibility.PUBLIC:
-        return Refusal(_("This process is not published yet."))
-    if idea is not None and idea.status not in OPEN_IDEA_STATUSES:
-        if idea.is_public:
-            return Refusal(str(spec.closed) % {"status": idea.get_status_display()}, status=400)
-        return Refusal(_("This idea is not published."), status=400)
-    if spec.feature not in active_features(process):
-        return Refusal(str(spec.not_in_phase))
-    return Refusal(_("You may not do this."))
 
 
 def _forbidden(request: HttpRequest, refusal: Refusal, *, back: str, back_label: str) -> HttpResponse:
@@ -242,7 +162,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_propose_now": Feature.PROPOSE in features,
             "can_comment_now": Feature.COMMENT in features,
             "can_support_now": Feature.SUPPORT in features,
-            "propose_refusal": _refusal(user, "propose", process),
+            "propose_refusal": refusal_for(user, "propose", process),
             "may_record": user.has_perm("participation.record_idea", process),
             "may_follow": user.has_perm("participation.follow", process),
             "following": selectors.is_following(user=user, process=process),
@@ -253,7 +173,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=TOGGLE_RATES[0], ip_rate=TOGGLE_RATES[1])
+@_post_limits(FOLLOW_LIMIT)
 def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
     """Follow a process (be told about new ideas) or stop following it."""
     process = _process_or_404(request, slug)
@@ -270,13 +190,13 @@ def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_post_limits(user_rate=IDEA_RATES[0], ip_rate=IDEA_RATES[1])
+@_post_limits(IDEA_LIMIT)
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Submit an idea online to a process whose idea collection runs."""
     process = _process_or_404(request, slug)
     user = _person(request)
     back = process.get_absolute_url()
-    if refusal := _refusal(user, "propose", process):
+    if refusal := refusal_for(user, "propose", process):
         return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
     posted = request.method == "POST"
     form = IdeaForm(request.POST if posted else None, request.FILES if posted else None, process=process)
@@ -287,7 +207,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_error(form, error)
         except PermissionDenied:
             # The phase ended or a block began between showing the form and sending it.
-            refusal = _refusal(user, "propose", process) or Refusal(_("You may not do this."))
+            refusal = refusal_for(user, "propose", process) or Refusal(_("You may not do this."))
             return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
         else:
             if idea.status == IdeaStatus.PUBLISHED:
@@ -460,8 +380,8 @@ def _idea_page(
 ) -> HttpResponse:
     """The idea page; after a failed POST with that form's errors (and status 400)."""
     user = request.user
-    support_refusal = _refusal(user, "support", idea.process, idea)
-    comment_refusal = _refusal(user, "comment", idea.process, idea)
+    support_refusal = refusal_for(user, "support", idea.process, idea)
+    comment_refusal = refusal_for(user, "comment", idea.process, idea)
     may_report = user.has_perm("participation.report")
     # Moderation rights follow the idea's municipality, the same for all its comments: asked once, with the
     # idea, so that no comment has to load its idea for the rule.
@@ -520,7 +440,7 @@ def _partial(request: HttpRequest, template: str, idea: Idea, **context: Any) ->
 
 @login_required
 @require_POST
-@_post_limits(user_rate=TOGGLE_RATES[0], ip_rate=TOGGLE_RATES[1])
+@_post_limits(SUPPORT_LIMIT)
 def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
     """Support an idea (action=add) or withdraw the support (action=withdraw)."""
     idea = _idea_or_404(request, pk, whole=False)
@@ -528,7 +448,7 @@ def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     if action not in ("add", "withdraw"):
         return render(request, "400.html", status=400)
-    refusal = _refusal(user, "support", idea.process, idea)
+    refusal = refusal_for(user, "support", idea.process, idea)
     if refusal is None:
         try:
             if action == "add":
@@ -536,7 +456,7 @@ def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.support_withdraw(user=user, idea=idea)
         except PermissionDenied:
-            refusal = _refusal(user, "support", idea.process, idea) or Refusal(_("You may not do this."))
+            refusal = refusal_for(user, "support", idea.process, idea) or Refusal(_("You may not do this."))
     if refusal is not None:
         if refusal.status == 400 and not _is_htmx(request):
             return _idea_page(request, _idea_or_404(request, pk), status=400, error=refusal.message)
@@ -553,7 +473,7 @@ def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=TOGGLE_RATES[0], ip_rate=TOGGLE_RATES[1])
+@_post_limits(FOLLOW_LIMIT)
 def idea_follow(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow an idea (be told about its status and new comments) or stop following it."""
     idea = _idea_or_404(request, pk, whole=False)
@@ -581,12 +501,12 @@ def idea_follow(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=REPORT_RATES[0], ip_rate=REPORT_RATES[1])
+@_post_limits(REPORT_LIMIT)
 def idea_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report an idea to the moderators."""
     idea = _idea_or_404(request, pk)
     user = _person(request)
-    if refusal := _block_refusal(user):
+    if refusal := block_refusal(user):
         return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
     form = ReportForm(request.POST)
     if form.is_valid():
@@ -605,12 +525,12 @@ def idea_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=COMMENT_RATES[0], ip_rate=COMMENT_RATES[1])
+@_post_limits(COMMENT_LIMIT)
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Comment on an idea, or reply to one of its top-level comments (``parent``)."""
     idea = _idea_or_404(request, pk)
     user = _person(request)
-    refusal = _refusal(user, "comment", idea.process, idea)
+    refusal = refusal_for(user, "comment", idea.process, idea)
     if refusal is not None and refusal.status != 400:
         return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
     form = CommentForm(request.POST)
@@ -651,7 +571,7 @@ def _comment_refusal(user: User, comment: Comment, perm: str) -> Refusal | None:
     """Why the person may not change or delete this comment."""
     if user.has_perm(perm, comment):
         return None
-    if blocked := _block_refusal(user):
+    if blocked := block_refusal(user):
         return blocked
     if comment.author_id != user.pk:
         return Refusal(_("You can only change your own comments."))
@@ -666,7 +586,7 @@ def _comment_refusal(user: User, comment: Comment, perm: str) -> Refusal | None:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=COMMENT_RATES[0], ip_rate=COMMENT_RATES[1])
+@_post_limits(COMMENT_LIMIT)
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct one's own comment shortly after writing it."""
     comment, idea = _comment_or_404(request, pk)
@@ -687,7 +607,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=COMMENT_RATES[0], ip_rate=COMMENT_RATES[1])
+@_post_limits(COMMENT_LIMIT)
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete one's own comment; its place in the thread stays, marked as deleted."""
     comment, idea = _comment_or_404(request, pk)
@@ -701,12 +621,12 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=REPORT_RATES[0], ip_rate=REPORT_RATES[1])
+@_post_limits(REPORT_LIMIT)
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a comment to the moderators."""
     comment, idea = _comment_or_404(request, pk)
     user = _person(request)
-    if refusal := _block_refusal(user):
+    if refusal := block_refusal(user):
         return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
     form = ReportForm(request.POST)
     if form.is_valid():
@@ -744,7 +664,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=NOTIFICATION_RATES[0], ip_rate=NOTIFICATION_RATES[1])
+@_post_limits(NOTIFICATION_LIMIT)
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark all notifications as read."""
     services.notifications_mark_read(user=_person(request))
@@ -754,7 +674,7 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@_post_limits(user_rate=NOTIFICATION_RATES[0], ip_rate=NOTIFICATION_RATES[1])
+@_post_limits(NOTIFICATION_LIMIT)
 def notifications_digest(request: HttpRequest) -> HttpResponse:
     """Switch the daily e-mail digest on (digest=on) or off (digest=off)."""
     choice = request.POST.get("digest")
@@ -770,7 +690,7 @@ def notifications_digest(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # RFC 8058: mail clients post "List-Unsubscribe=One-Click" without a CSRF token.
 @require_http_methods(["GET", "POST"])
-@_post_limits(user_rate=None, ip_rate=UNSUBSCRIBE_IP_RATE)
+@_post_limits(UNSUBSCRIBE_LIMIT)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Switch off the daily digest from the link in the mail: GET asks, POST (also one-click) does it."""
     user_id = tasks.unsubscribe_user_id(token)
