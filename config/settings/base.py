@@ -215,8 +215,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where the accessibility feedback form and other messages for the program office are sent.
 PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@localhost")
+# Days after an event's end when its registrations' names and e-mail addresses are anonymised (events.tasks).
+EVENT_PERSONAL_DATA_RETENTION_DAYS = env.int("EVENT_PERSONAL_DATA_RETENTION_DAYS", default=90)
 # The mailbox whose messages become ideas (participation.intake), e.g. imaps://user:pass@host/INBOX.
 IDEA_MAIL_IMAP_URL = env.str("IDEA_MAIL_IMAP_URL", default="")
+
+# --- Open data (opendata app): what the DCAT-AP.de catalogue says about every dataset -----------------
+# Licence of all datasets: "dl-by-de/2.0" (Datenlizenz Deutschland, Namensnennung 2.0) or "cc-by/4.0".
+OPENDATA_LICENSE = env.str("OPENDATA_LICENSE", default="dl-by-de/2.0")
+# The publisher (dct:publisher); empty: the operator of the region (network.Region.operator).
+OPENDATA_PUBLISHER_NAME = env.str("OPENDATA_PUBLISHER_NAME", default="")
+OPENDATA_PUBLISHER_URL = env.str("OPENDATA_PUBLISHER_URL", default="")
+# The contact point (a functional mailbox, never a person's); empty: PROGRAM_OFFICE_EMAIL.
+OPENDATA_CONTACT_EMAIL = env.str("OPENDATA_CONTACT_EMAIL", default="")
+# GovData assigns each data provider an ID from http://dcat-ap.de/def/contributors/; ask GovData for it.
+OPENDATA_CONTRIBUTOR_ID = env.str("OPENDATA_CONTRIBUTOR_ID", default="")
+# Where the data belongs: MYK's district key 07137 by default, at the level of a district.
+OPENDATA_POLITICAL_GEOCODING_URI = env.str(
+    "OPENDATA_POLITICAL_GEOCODING_URI", default="http://dcat-ap.de/def/politicalGeocoding/districtKey/07137"
+)
+OPENDATA_POLITICAL_GEOCODING_LEVEL_URI = env.str(
+    "OPENDATA_POLITICAL_GEOCODING_LEVEL_URI",
+    default="http://dcat-ap.de/def/politicalGeocoding/Level/administrativeDistrict",
+)
+# How often the datasets change, from the EU frequency vocabulary (DAILY, WEEKLY, MONTHLY, ...).
+OPENDATA_ACCRUAL_PERIODICITY = env.str("OPENDATA_ACCRUAL_PERIODICITY", default="DAILY")
 
 # --- Security headers (strict in every environment; production.py adds HTTPS) ---------------
 SESSION_COOKIE_HTTPONLY = True

@@ -7,3 +7,16 @@ class EventsConfig(AppConfig):
 
     name = "smartregion.events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from smartregion.core import personal_data
+
+        from . import selectors, services
+
+        personal_data.register(
+            personal_data.PersonalDataProvider(
+                section="events",
+                export=selectors.personal_data_export_for,
+                erase=services.personal_data_erase_for,
+            )
+        )

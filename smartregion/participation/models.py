@@ -199,6 +199,14 @@ class Idea(TimeStampedModel):
         related_name="ideas",
         help_text=_("Empty for ideas recorded on behalf of a person without an account."),
     )
+    source_event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("from the event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     support_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)

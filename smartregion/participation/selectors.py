@@ -122,7 +122,9 @@ def idea_list(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea]:
 def idea_get(*, pk: int) -> Idea:
     """One idea with everything its page and its permission checks read; raises Idea.DoesNotExist."""
     return (
-        Idea.objects.select_related("process", "municipality", "author", "merged_into", "assisted")
+        Idea.objects.select_related(
+            "process", "municipality", "author", "merged_into", "assisted", "source_event"
+        )
         .prefetch_related(
             "domains",
             "process__phases",

@@ -198,6 +198,7 @@ def idea_record_assisted(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     publish: bool = True,
+    source_event: Any = None,
 ) -> Idea:
     """An idea staff record for a person who called, wrote or spoke at an event; never attributed to staff."""
     authorize(recorded_by, "participation.record_idea", process)
@@ -220,7 +221,7 @@ def idea_record_assisted(
     domains = list(domains)
     if not domains:
         raise ValidationError({"domains": _("Please choose at least one domain of life.")})
-    idea = Idea(process=process, author=None, channel=channel)
+    idea = Idea(process=process, author=None, channel=channel, source_event=source_event)
     _fill_idea(
         idea,
         title=title,

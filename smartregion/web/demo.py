@@ -6,6 +6,7 @@ from django.db import transaction
 
 from smartregion.accounts import demo as accounts_demo
 from smartregion.accounts.models import User
+from smartregion.events import demo as events_demo
 from smartregion.network import demo as network_demo
 from smartregion.network.models import Municipality, Region
 from smartregion.participation import demo as participation_demo
@@ -39,6 +40,7 @@ def seed_all() -> DemoData:
     measures = program_demo.seed_program(people=people, municipalities=municipalities, domains=domains)
     strategy_demo.seed_assessment(people=people, measures=measures)
     strategy_demo.seed_versions()
+    events_demo.seed_events(people=people, municipalities=municipalities, process=process)
     return DemoData(
         region=region, municipalities=municipalities, people=people, process=process, measures=measures
     )

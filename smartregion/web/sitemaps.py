@@ -7,6 +7,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from smartregion.events import selectors as events
+from smartregion.events.models import Event
 from smartregion.network.models import Municipality
 from smartregion.network.selectors import municipality_list
 from smartregion.participation import selectors as participation
@@ -27,6 +29,8 @@ STATIC_PAGES = (
     "strategy:explorer",
     "strategy:versions",
     "program:dashboard",
+    "events:calendar",
+    "opendata:index",
 )
 
 
@@ -95,10 +99,27 @@ class MeasureSitemap(Sitemap):
         return item.updated_at
 
 
+class EventSitemap(Sitemap):
+    """Every public event, upcoming and past."""
+
+    changefreq = "daily"
+
+    def items(self) -> list[Event]:
+        found: list[Event] = []
+        for when in ("upcoming", "past"):
+            shown = events.event_list(viewer=AnonymousUser(), filters=events.EventFilters(when=when))
+            found += shown.select_related(None).prefetch_related(None).only("slug", "updated_at")
+        return found
+
+    def lastmod(self, item: Event) -> datetime.datetime:
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": StaticPageSitemap,
     "municipalities": MunicipalitySitemap,
     "processes": ProcessSitemap,
     "ideas": IdeaSitemap,
     "measures": MeasureSitemap,
+    "events": EventSitemap,
 }

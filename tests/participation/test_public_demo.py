@@ -108,8 +108,9 @@ def test_seed_demo_loads_participation_once(db, settings, client):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     assert Process.objects.count() == 2
-    # 30 from the participation demo, and the citizen persona's 2 that the program demo adds and takes up.
-    assert Idea.objects.count() == 32
+    # 30 from the participation demo, the citizen persona's 2 that the program demo adds and takes up, and
+    # the 5 workshop cards of the events demo's past workshop.
+    assert Idea.objects.count() == 37
     settings.DEBUG = False
     page = text_of(client.get("/ideen/?q=Mitfahrbänke"))
     assert "Mitfahrbänke in den Dörfern der Vordereifel" in page
