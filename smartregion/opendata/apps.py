@@ -7,3 +7,6 @@ class OpendataConfig(AppConfig):
 
     name = "smartregion.opendata"
     verbose_name = _("Open data")
+
+    def ready(self) -> None:
+        from . import catalog  # noqa: F401  (registers the settings check)

@@ -22,6 +22,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartregion.core.spreadsheets import spreadsheet_text
 from smartregion.strategy.models import Measure, MeasureStatus
 
 from .models import BudgetLine, Expense, IndicatorValue, Milestone, Responsibility
@@ -276,11 +277,6 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
     return _attachment(HttpResponse(_workbook(), content_type=XLSX_TYPE), "xlsx")
 
 
-def _csv_text(value: str) -> str:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is quoted with an apostrophe."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_amount(amount: Decimal) -> str:
     """1234.5 → "1234,50": a decimal comma and no thousands separator."""
     return f"{amount:.2f}".replace(".", ",")
@@ -311,8 +307,8 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     for title, source, year, planned, committed, spent in _budget_rows(_budget_lines()):
         writer.writerow(
             [
-                _csv_text(title),
-                _csv_text(source),
+                spreadsheet_text(title),
+                spreadsheet_text(source),
                 year,
                 _csv_amount(planned),
                 _csv_amount(committed),

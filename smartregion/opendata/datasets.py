@@ -1,0 +1,581 @@
+"""The registry of public datasets: what each one is, its columns, and where its rows come from.
+
+Every download format (formats.py), the catalogue (catalog.py) and the open-data page read this registry,
+so that formats can never disagree about what a dataset holds. Rows come from the same selectors as the
+public pages, asked as an anonymous visitor: published measures, public ideas of public processes. Nothing
+here reads a person: no author, no e-mail address, no contact of an assisted contributor, no demographic
+field, no assessment. Ideas merged into another are left out (their content lives on in the target idea).
+
+Rows are read with ``.iterator(chunk_size=CHUNK_SIZE)``: memory stays flat however many rows there are, and
+each chunk costs the same fixed number of queries (the main query plus one per prefetch), so the query
+count does not grow with the rows until a dataset passes CHUNK_SIZE rows.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from smartregion.network.models import Municipality
+from smartregion.network.selectors import municipality_list
+from smartregion.participation import selectors as participation
+from smartregion.participation.models import Channel, Idea, IdeaStatus
+from smartregion.program.models import BudgetLine, FundingSource, Indicator, IndicatorValue, Milestone
+from smartregion.program.selectors import milestone_items
+from smartregion.strategy.models import Measure, MeasureStatus
+from smartregion.strategy.selectors import measure_list
+
+CHUNK_SIZE = 2000
+
+# Column types: how each format writes a value. "list" is a list of texts: a JSON array, and in CSV and
+# XLSX the items joined by LIST_SEPARATOR.
+TEXT, INTEGER, NUMBER, DATE, DATETIME, LIST, URL = (
+    "text",
+    "integer",
+    "number",
+    "date",
+    "datetime",
+    "list",
+    "url",
+)
+LIST_SEPARATOR = "; "
+
+# EU data themes (http://publications.europa.eu/resource/authority/data-theme/...).
+GOVE, REGI, ECON, SOCI = "GOVE", "REGI", "ECON", "SOCI"
+
+Row = Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: a stable machine name (the same in every format and language), its type, what it means."""
+
+    name: str
+    type: str
+    description: Promise | str
+
+
+@dataclass(frozen=True)
+class Version:
+    """When a dataset last changed, and a fingerprint that changes whenever its rows may have changed."""
+
+    modified: datetime | None
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A public dataset: the page, the catalogue and every download format read it from here."""
+
+    slug: str
+    title: Promise | str
+    description: Promise | str
+    keywords: tuple[Promise | str, ...]
+    themes: tuple[str, ...]
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterator[Row]]
+    version: Callable[[], Version]
+    # The names of the latitude and longitude columns (WGS84) when the rows have a location: GeoJSON then.
+    point: tuple[str, str] | None = None
+    # EU frequency vocabulary; None: settings.OPENDATA_ACCRUAL_PERIODICITY.
+    accrual_periodicity: str | None = None
+    formats: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = [column.name for column in self.columns]
+        if len(names) != len(set(names)) or not set(self.point or ()) <= set(names):
+            raise ValueError(f"{self.slug}: duplicate column names, or point columns missing")
+        formats = ("csv", "json", "xlsx", "geojson") if self.point else ("csv", "json", "xlsx")
+        object.__setattr__(self, "formats", formats)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def periodicity(self) -> str:
+        return self.accrual_periodicity or settings.OPENDATA_ACCRUAL_PERIODICITY
+
+
+def _fingerprint(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _url_maker(view: str, kwarg: str) -> Callable[[Any], str]:
+    """The absolute address of a page by ``view`` for a value of its one ``kwarg``: reversed once per
+    download rather than per row (reverse() took a third of the time per row)."""
+    marker = "9081726354"  # digits: a valid pk and a valid slug alike
+    return _absolute(reverse(view, kwargs={kwarg: marker})).replace(marker, "{}").format
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    """A choices class's labels in the active language, looked up once per download rather than per row
+    (get_FOO_display() hashes the choices on every call: a third of the time per row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+# --- Ideas ---------------------------------------------------------------------------------------------
+
+
+def public_ideas() -> QuerySet[Idea]:
+    """The ideas every visitor sees (the idea list's selector, as an anonymous visitor), without the ideas
+    merged into another one, and without reading the author or an assisted contributor at all."""
+    return (
+        participation.idea_list(viewer=AnonymousUser(), filters=participation.IdeaFilters())
+        .exclude(status=IdeaStatus.MERGED)
+        .select_related(None)
+        .prefetch_related(None)
+    )
+
+
+def _idea_rows() -> Iterator[Row]:
+    ideas = (
+        public_ideas()
+        .select_related("process", "municipality")
+        .prefetch_related("domains")
+        .defer("body_html", "search_text", "author", "status_reason")
+        .order_by("pk")
+    )
+    statuses, channels = _labels(IdeaStatus), _labels(Channel)
+    url = _url_maker("participation:idea", "pk")  # Idea.get_absolute_url
+    for idea in ideas.iterator(chunk_size=CHUNK_SIZE):
+        municipality = idea.municipality
+        yield (
+            idea.pk,
+            idea.title,
+            idea.body,
+            idea.status,
+            statuses.get(idea.status, idea.status),
+            idea.process.slug,
+            idea.process.title,
+            municipality.name if municipality else None,
+            municipality.official_key if municipality else None,
+            [domain.name for domain in idea.domains.all()],
+            idea.channel,
+            channels.get(idea.channel, idea.channel),
+            idea.published_at,
+            idea.support_count,
+            idea.comment_count,
+            idea.latitude,
+            idea.longitude,
+            url(idea.pk),
+        )
+
+
+def _idea_version() -> Version:
+    # Supports and comments change counters by UPDATE without touching updated_at: their sums go into
+    # the fingerprint, so that the ETag changes with them.
+    facts = (
+        public_ideas()
+        .order_by()
+        .aggregate(
+            modified=Max("updated_at"),
+            process_modified=Max("process__updated_at"),
+            count=Count("pk"),
+            supports=Sum("support_count"),
+            comments=Sum("comment_count"),
+        )
+    )
+    modified = _latest(facts["modified"], facts["process_modified"])
+    return Version(modified, _fingerprint(modified, facts["count"], facts["supports"], facts["comments"]))
+
+
+# --- Measures and their program data -------------------------------------------------------------------
+
+
+def public_measures() -> QuerySet[Measure]:
+    """The measures every visitor sees: the published ones (the strategy's selector, anonymous)."""
+    return measure_list(viewer=AnonymousUser())
+
+
+def _measure_version(*, rows: QuerySet[Any] | None = None) -> Version:
+    """Every change to a measure's money, status, progress, milestones or indicator values writes a
+    MeasureEvent (strategy.services.record), so the newest event dates the program data; the count of the
+    dataset's own rows catches deletions."""
+    facts = (
+        public_measures()
+        .order_by()
+        .aggregate(
+            modified=Max("updated_at"), event=Max("events__created_at"), count=Count("pk", distinct=True)
+        )
+    )
+    own = rows.order_by().count() if rows is not None else None
+    modified = _latest(facts["modified"], facts["event"])
+    return Version(modified, _fingerprint(modified, facts["count"], own))
+
+
+def _measure_rows() -> Iterator[Row]:
+    measures = (
+        public_measures()
+        .select_related("strategy__goal")
+        .prefetch_related("domains", "municipalities")
+        .defer("body", "body_html", "progress_reason")
+        .order_by("pk")
+    )
+    statuses = _labels(MeasureStatus)
+    url = _url_maker("strategy:measure", "slug")  # Measure.get_absolute_url
+    for measure in measures.iterator(chunk_size=CHUNK_SIZE):
+        municipalities = list(measure.municipalities.all())
+        yield (
+            measure.pk,
+            measure.title,
+            measure.summary,
+            measure.strategy.goal.title,
+            measure.strategy.title,
+            [domain.name for domain in measure.domains.all()],
+            [municipality.name for municipality in municipalities],
+            [municipality.official_key for municipality in municipalities],
+            measure.status,
+            statuses.get(measure.status, measure.status),
+            measure.progress,
+            measure.budget_planned,
+            measure.budget_committed,
+            measure.budget_spent,
+            measure.milestone_count,
+            measure.milestone_done_count,
+            measure.updated_at,
+            url(measure.slug),
+        )
+
+
+def _budget_lines() -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(measure__in=public_measures().values("pk"))
+
+
+def _budget_rows() -> Iterator[Row]:
+    lines = (
+        _budget_lines().select_related("measure", "source").order_by("measure_id", "source__position", "year")
+    )
+    kinds = _labels(FundingSource.Kind)
+    for line in lines.iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            line.measure_id,
+            line.measure.title,
+            line.source.name,
+            line.source.kind,
+            kinds.get(line.source.kind, line.source.kind),
+            line.year,
+            line.planned,
+            line.committed,
+            line.spent,
+        )
+
+
+def _milestones() -> QuerySet[Milestone]:
+    return Milestone.objects.filter(measure__in=public_measures().values("pk"))
+
+
+MILESTONE_STATES = {"done": _("reached"), "overdue": _("overdue"), "open": _("open")}
+
+
+def _milestone_rows() -> Iterator[Row]:
+    milestones = _milestones().select_related("measure").order_by("measure_id", "due_on", "pk")
+    today = timezone.localdate()
+    for milestone in milestones.iterator(chunk_size=CHUNK_SIZE):
+        # One at a time, as the measure page marks them, so that the rows stream.
+        (item,) = milestone_items([milestone], today)
+        yield (
+            milestone.pk,
+            milestone.measure_id,
+            milestone.measure.title,
+            milestone.title,
+            milestone.due_on,
+            milestone.done_on,
+            item.state,
+            str(MILESTONE_STATES[item.state]),
+        )
+
+
+def _indicators() -> QuerySet[Indicator]:
+    return Indicator.objects.filter(measure__in=public_measures().values("pk"))
+
+
+def _indicator_rows() -> Iterator[Row]:
+    indicators = (
+        _indicators()
+        .select_related("measure")
+        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on")))
+        .order_by("measure_id", "name", "pk")
+    )
+    for indicator in indicators.iterator(chunk_size=CHUNK_SIZE):
+        values = list(indicator.values.all())
+        latest = values[-1] if values else None
+        yield (
+            indicator.pk,
+            indicator.measure_id,
+            indicator.measure.title,
+            indicator.name,
+            indicator.unit,
+            indicator.baseline,
+            indicator.target,
+            indicator.target_on,
+            latest.value if latest else None,
+            latest.measured_on if latest else None,
+        )
+
+
+def _indicator_values() -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.filter(indicator__measure__in=public_measures().values("pk"))
+
+
+def _indicator_value_rows() -> Iterator[Row]:
+    values = _indicator_values().select_related("indicator__measure").order_by("indicator_id", "measured_on")
+    for value in values.iterator(chunk_size=CHUNK_SIZE):
+        indicator = value.indicator
+        yield (
+            indicator.pk,
+            indicator.measure_id,
+            indicator.measure.title,
+            indicator.name,
+            indicator.unit,
+            value.measured_on,
+            value.value,
+            value.source,
+        )
+
+
+# --- Municipalities ------------------------------------------------------------------------------------
+
+
+def _municipality_rows() -> Iterator[Row]:
+    municipalities: QuerySet[Municipality] = municipality_list().order_by("name", "pk")
+    kinds = _labels(Municipality.Kind)
+    url = _url_maker("web:municipality", "slug")  # Municipality.get_absolute_url
+    for municipality in municipalities.iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            municipality.slug,
+            municipality.name,
+            municipality.kind,
+            kinds.get(municipality.kind, municipality.kind),
+            municipality.official_key,
+            municipality.population,
+            municipality.population_year,
+            municipality.latitude,
+            municipality.longitude,
+            url(municipality.slug),
+        )
+
+
+def _municipality_version() -> Version:
+    facts = municipality_list().order_by().aggregate(modified=Max("updated_at"), count=Count("pk"))
+    return Version(facts["modified"], _fingerprint(facts["modified"], facts["count"]))
+
+
+# --- The registry --------------------------------------------------------------------------------------
+
+_MEASURE_ID = Column("measure_id", INTEGER, _("Number of the measure (column id of the measures dataset)"))
+_MEASURE = Column("measure", TEXT, _("Title of the measure"))
+_MONEY = (
+    Column("planned", NUMBER, _("Planned money in EUR")),
+    Column("committed", NUMBER, _("Committed money in EUR (contracts signed)")),
+    Column("spent", NUMBER, _("Spent money in EUR (paid)")),
+)
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        slug="ideen",
+        title=_("Ideas"),
+        description=_(
+            "Every published idea of the public participation processes, on every channel (online, e-mail, "
+            "telephone, letter, event), with its status, supports, comments and, where given, its location. "
+            "Ideas merged into another idea are left out. Who submitted an idea is not part of the data."
+        ),
+        keywords=(_("participation"), _("ideas"), _("citizen participation"), _("smart region")),
+        themes=(GOVE, SOCI),
+        columns=(
+            Column("id", INTEGER, _("Number of the idea")),
+            Column("title", TEXT, _("Title")),
+            Column("text", TEXT, _("Description as written (Markdown)")),
+            Column("status", TEXT, _("Status (code)")),
+            Column("status_label", TEXT, _("Status")),
+            Column("process", TEXT, _("Short name of the participation process")),
+            Column("process_title", TEXT, _("Title of the participation process")),
+            Column("municipality", TEXT, _("Municipality concerned; empty: the whole region")),
+            Column("municipality_key", TEXT, _("Official key (AGS) of the municipality")),
+            Column("domains", LIST, _("Domains of life")),
+            Column("channel", TEXT, _("Channel on which the idea arrived (code)")),
+            Column("channel_label", TEXT, _("Channel on which the idea arrived")),
+            Column("published", DATETIME, _("Published at (ISO 8601)")),
+            Column("supports", INTEGER, _("Number of supports")),
+            Column("comments", INTEGER, _("Number of comments")),
+            Column("latitude", NUMBER, _("Latitude (WGS84); empty without a location")),
+            Column("longitude", NUMBER, _("Longitude (WGS84); empty without a location")),
+            Column("url", URL, _("Address of the idea's page")),
+        ),
+        rows=_idea_rows,
+        version=_idea_version,
+        point=("latitude", "longitude"),
+    ),
+    Dataset(
+        slug="massnahmen",
+        title=_("Measures"),
+        description=_(
+            "The published measures of the regional strategy with their goal, strategy, domains of life, "
+            "municipalities, status, progress and money (planned, committed, spent in EUR)."
+        ),
+        keywords=(_("strategy"), _("measures"), _("smart region"), _("implementation")),
+        themes=(GOVE, REGI),
+        columns=(
+            Column("id", INTEGER, _("Number of the measure")),
+            Column("title", TEXT, _("Title")),
+            Column("summary", TEXT, _("Summary")),
+            Column("goal", TEXT, _("Goal of the strategy")),
+            Column("strategy", TEXT, _("Strategy (field of action)")),
+            Column("domains", LIST, _("Domains of life")),
+            Column("municipalities", LIST, _("Municipalities concerned; empty: the whole region")),
+            Column("municipality_keys", LIST, _("Official keys (AGS) of the municipalities")),
+            Column("status", TEXT, _("Status (code)")),
+            Column("status_label", TEXT, _("Status")),
+            Column("progress", INTEGER, _("Progress in percent")),
+            *_MONEY,
+            Column("milestones", INTEGER, _("Number of milestones")),
+            Column("milestones_reached", INTEGER, _("Number of milestones reached")),
+            Column("updated", DATETIME, _("Last changed at (ISO 8601)")),
+            Column("url", URL, _("Address of the measure's page")),
+        ),
+        rows=_measure_rows,
+        version=_measure_version,
+    ),
+    Dataset(
+        slug="budget",
+        title=_("Budget by funding source and year"),
+        description=_(
+            "The money of every published measure per funding source and year: planned, committed "
+            "(contracts signed) and spent (paid), in EUR."
+        ),
+        keywords=(_("budget"), _("funding"), _("finances"), _("smart region")),
+        themes=(GOVE, ECON),
+        columns=(
+            _MEASURE_ID,
+            _MEASURE,
+            Column("funding_source", TEXT, _("Funding source")),
+            Column("funding_source_kind", TEXT, _("Kind of funding source (code)")),
+            Column("funding_source_kind_label", TEXT, _("Kind of funding source")),
+            Column("year", INTEGER, _("Year")),
+            *_MONEY,
+        ),
+        rows=_budget_rows,
+        version=lambda: _measure_version(rows=_budget_lines()),
+    ),
+    Dataset(
+        slug="meilensteine",
+        title=_("Milestones"),
+        description=_(
+            "The milestones of the published measures: when each is due, when it was reached, and whether "
+            "it is overdue."
+        ),
+        keywords=(_("milestones"), _("implementation"), _("smart region")),
+        themes=(GOVE, REGI),
+        columns=(
+            Column("id", INTEGER, _("Number of the milestone")),
+            _MEASURE_ID,
+            _MEASURE,
+            Column("title", TEXT, _("Title")),
+            Column("due", DATE, _("Due on (ISO 8601)")),
+            Column("reached", DATE, _("Reached on (ISO 8601); empty: not yet")),
+            Column("status", TEXT, _("State: reached, overdue or open (code: done, overdue, open)")),
+            Column("status_label", TEXT, _("State")),
+        ),
+        rows=_milestone_rows,
+        version=lambda: _measure_version(rows=_milestones()),
+    ),
+    Dataset(
+        slug="kennzahlen",
+        title=_("Indicators"),
+        description=_(
+            "The indicators that measure the outcome of the published measures, with baseline, target and "
+            "the latest value. The values over time are in the dataset “Indicator values”."
+        ),
+        keywords=(_("indicators"), _("outcomes"), _("smart region")),
+        themes=(GOVE, REGI),
+        columns=(
+            Column("id", INTEGER, _("Number of the indicator")),
+            _MEASURE_ID,
+            _MEASURE,
+            Column("indicator", TEXT, _("Name of the indicator")),
+            Column("unit", TEXT, _("Unit")),
+            Column("baseline", NUMBER, _("Baseline")),
+            Column("target", NUMBER, _("Target")),
+            Column("target_date", DATE, _("Target date (ISO 8601)")),
+            Column("latest_value", NUMBER, _("Latest value")),
+            Column("latest_measured", DATE, _("Latest value measured on (ISO 8601)")),
+        ),
+        rows=_indicator_rows,
+        version=lambda: _measure_version(rows=_indicators()),
+    ),
+    Dataset(
+        slug="kennzahl-werte",
+        title=_("Indicator values"),
+        description=_(
+            "Every measured value of the indicators of the published measures over time (long format: one "
+            "row per indicator and day), with where the number comes from."
+        ),
+        keywords=(_("indicators"), _("time series"), _("smart region")),
+        themes=(GOVE, REGI),
+        columns=(
+            Column(
+                "indicator_id", INTEGER, _("Number of the indicator (column id of the indicators dataset)")
+            ),
+            _MEASURE_ID,
+            _MEASURE,
+            Column("indicator", TEXT, _("Name of the indicator")),
+            Column("unit", TEXT, _("Unit")),
+            Column("measured", DATE, _("Measured on (ISO 8601)")),
+            Column("value", NUMBER, _("Value")),
+            Column("source", TEXT, _("Where the number comes from")),
+        ),
+        rows=_indicator_value_rows,
+        version=lambda: _measure_version(rows=_indicator_values()),
+    ),
+    Dataset(
+        slug="kommunen",
+        title=_("Municipalities"),
+        description=_(
+            "The member municipalities of the region (cities and Verbandsgemeinden) with official key, "
+            "population and location."
+        ),
+        keywords=(_("municipalities"), _("population"), _("region")),
+        themes=(REGI, GOVE),
+        columns=(
+            Column("slug", TEXT, _("Short name")),
+            Column("name", TEXT, _("Name")),
+            Column("kind", TEXT, _("Kind (code)")),
+            Column("kind_label", TEXT, _("Kind: city or Verbandsgemeinde")),
+            Column("official_key", TEXT, _("Official key: 8-digit AGS or 9-digit Verbandsschlüssel")),
+            Column("population", INTEGER, _("Population")),
+            Column("population_year", INTEGER, _("Population as of year")),
+            Column("latitude", NUMBER, _("Latitude of the centre (WGS84)")),
+            Column("longitude", NUMBER, _("Longitude of the centre (WGS84)")),
+            Column("url", URL, _("Address of the municipality's page")),
+        ),
+        rows=_municipality_rows,
+        version=_municipality_version,
+        point=("latitude", "longitude"),
+        accrual_periodicity="ANNUAL",
+    ),
+)
+
+_BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
+
+
+def dataset_get(slug: str) -> Dataset | None:
+    """The dataset with this slug, or None."""
+    return _BY_SLUG.get(slug)
