@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
@@ -48,13 +49,24 @@ api = SmartRegionApi(
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api-v1",
-    docs_url="/docs",
+    docs_url="/docs/interaktiv",
     openapi_url="/openapi.json",
 )
 problems.install(api)
 api.add_router("", network.router)
 api.add_router("", participation.router)
 api.add_router("", strategy.router)
+
+
+def documentation(request: HttpRequest) -> HttpResponse:
+    """The API's reference page (accessible, in the site's layout), read off the schema."""
+    from . import reference
+
+    return render(
+        request,
+        "api/docs.html",
+        {"sections": reference.sections(), "problems": reference.problems(), "answers": reference.answers()},
+    )
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

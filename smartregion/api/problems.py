@@ -54,7 +54,7 @@ class ApiProblem(Exception):
         self.errors = list(errors)
 
 
-def _titles() -> dict[int, tuple[str, str]]:
+def problem_types() -> dict[int, tuple[str, str]]:
     """Per status: the problem type's slug and its title."""
     return {
         400: ("bad-request", _("Bad request")),
@@ -73,7 +73,7 @@ def _titles() -> dict[int, tuple[str, str]]:
 def problem_response(
     request: HttpRequest, status: int, detail: str, errors: Iterable[tuple[str, str]] = ()
 ) -> HttpResponse:
-    slug, title = _titles().get(status, ("error", _("Error")))
+    slug, title = problem_types().get(status, ("error", _("Error")))
     body = {
         "type": TYPE_BASE + slug,
         "title": title,

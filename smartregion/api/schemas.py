@@ -20,7 +20,7 @@ class MunicipalityOut(Schema):
     kind: str
     population: int
     population_year: int
-    official_key: str = Field(description="Amtlicher Gemeindeschlüssel (AGS) or Verbandsgemeinde key")
+    official_key: str = Field(description="Amtlicher Gemeindeschlüssel (AGS) oder Verbandsgemeindeschlüssel")
     latitude: Decimal
     longitude: Decimal
 
@@ -29,7 +29,9 @@ class OrganizationOut(Schema):
     slug: str
     name: str
     kind: str
-    municipality: str | None = Field(description="The municipality's slug, if the organization has one")
+    municipality: str | None = Field(
+        description="Kurzname der Kommune, falls die Organisation zu einer gehört"
+    )
     description: str
     website: str
 
@@ -47,7 +49,7 @@ class PhaseOut(Schema):
     description: str
     starts_at: datetime
     ends_at: datetime
-    features: list[str] = Field(description="What the phase enables: propose, comment, support")
+    features: list[str] = Field(description="Was die Phase ermöglicht: propose, comment, support")
 
     @staticmethod
     def resolve_features(obj: Any) -> list[str]:
@@ -89,11 +91,11 @@ class IdeaOut(Schema):
     body: str = Field(description="Markdown")
     status: str
     status_reason: str
-    process: str = Field(description="The process's slug")
-    municipality: str | None = Field(description="The municipality's slug; null: the whole region")
+    process: str = Field(description="Kurzname des Verfahrens")
+    municipality: str | None = Field(description="Kurzname der Kommune; null: die ganze Region")
     domains: list[str]
     channel: str
-    attribution: str = Field(description="Who the idea is shown as coming from, as on the idea page")
+    attribution: str = Field(description="Von wem die Idee stammt, wie auf der Ideenseite")
     latitude: Decimal | None
     longitude: Decimal | None
     published_at: datetime | None
@@ -125,8 +127,8 @@ class IdeaOut(Schema):
 class CommentOut(Schema):
     id: int
     parent: int | None
-    author: str | None = Field(description="The author's public name; null once hidden or deleted")
-    body: str | None = Field(description="Markdown; null once hidden or deleted")
+    author: str | None = Field(description="Öffentlicher Name; null, wenn verborgen oder gelöscht")
+    body: str | None = Field(description="Markdown; null, wenn verborgen oder gelöscht")
     state: Literal["visible", "hidden", "deleted"]
     is_highlighted: bool
     created_at: datetime
@@ -155,11 +157,13 @@ Slug = Annotated[str, StringConstraints(max_length=200)]
 
 
 class IdeaIn(Schema):
-    process: Slug = Field(description="The slug of a process whose idea collection runs")
+    process: Slug = Field(description="Kurzname eines Verfahrens, dessen Ideensammlung läuft")
     title: Title
     body: Text = Field(description="Markdown")
-    domains: list[Slug] = Field(description="Slugs of one or more domains of life", max_length=20)
-    municipality: Slug | None = Field(default=None, description="A municipality's slug; null: the region")
+    domains: list[Slug] = Field(description="Kurznamen eines oder mehrerer Lebensbereiche", max_length=20)
+    municipality: Slug | None = Field(
+        default=None, description="Kurzname einer Kommune; null: die ganze Region"
+    )
     latitude: Decimal | None = Field(default=None, ge=-90, le=90)
     longitude: Decimal | None = Field(default=None, ge=-180, le=180)
 
@@ -167,7 +171,7 @@ class IdeaIn(Schema):
 class CommentIn(Schema):
     body: Annotated[str, StringConstraints(max_length=5000)] = Field(description="Markdown")
     parent: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="Reply to this top-level comment"
+        default=None, ge=1, le=2**31 - 1, description="Antwort auf diesen Kommentar der obersten Ebene"
     )
 
 
@@ -201,7 +205,7 @@ class StrategyOut(Schema):
     slug: str
     title: str
     summary: str
-    goal: str = Field(description="The goal's slug")
+    goal: str = Field(description="Kurzname des Ziels")
 
     @staticmethod
     def resolve_goal(obj: Any) -> str:
@@ -219,12 +223,12 @@ class MeasureOut(Schema):
     url: str
     title: str
     summary: str
-    strategy: str = Field(description="The strategy's slug")
-    goal: str = Field(description="The goal's slug")
+    strategy: str = Field(description="Kurzname der Strategie")
+    goal: str = Field(description="Kurzname des Ziels")
     domains: list[str]
     municipalities: list[str]
     status: str
-    progress: int = Field(description="Percent")
+    progress: int = Field(description="Prozent")
     budget: Money
     milestone_count: int
     milestone_done_count: int
@@ -270,7 +274,7 @@ class IdeaLinkOut(Schema):
 
 
 class BudgetLineOut(Schema):
-    funding_source: int = Field(description="The funding source's id")
+    funding_source: int = Field(description="Nummer der Förderquelle")
     funding_source_name: str
     year: int
     planned: Decimal
@@ -339,7 +343,7 @@ class IndicatorOut(Schema):
 
 
 class ResponsibilityOut(Schema):
-    organization: str = Field(description="The organization's slug")
+    organization: str = Field(description="Kurzname der Organisation")
     role: str
 
     @staticmethod
@@ -363,9 +367,11 @@ class FundingSourceOut(Schema):
     id: int
     name: str
     kind: str
-    amount: Decimal = Field(description="What the source provides over the program, EUR")
-    max_rate: Decimal | None = Field(description="Highest share of a measure's planned money, in percent")
-    planned: Decimal = Field(description="Planned from it by the published measures, EUR")
+    amount: Decimal = Field(description="Was die Quelle über die Programmlaufzeit bereitstellt, EUR")
+    max_rate: Decimal | None = Field(
+        description="Höchster Anteil an den geplanten Mitteln einer Maßnahme, in Prozent"
+    )
+    planned: Decimal = Field(description="Von den veröffentlichten Maßnahmen daraus geplant, EUR")
     committed: Decimal
     spent: Decimal
 
@@ -394,7 +400,7 @@ class IndicatorValueOut(Schema):
 
 class IdeaList(Schema):
     count: int
-    next: str | None = Field(description="The next page's address; null on the last page")
+    next: str | None = Field(description="Adresse der nächsten Seite; null auf der letzten")
     results: list[IdeaOut]
 
 

@@ -27,6 +27,7 @@ STATIC_PAGES = (
     "strategy:explorer",
     "strategy:versions",
     "program:dashboard",
+    "api_docs",
 )
 
 

@@ -13,6 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from smartregion.api import services as tokens
 from smartregion.api.main import api
+from smartregion.api.problems import problem_types
 
 from ..factories import UserFactory
 
@@ -36,8 +37,22 @@ def test_schema_is_openapi_3_1_with_problem_answers():
                     assert list(response["content"]) == ["application/problem+json"], (method, path, status)
 
 
-def test_documentation_page_is_served_from_this_site(client):
-    response = client.get("/api/v1/docs")
+def test_reference_page_lists_every_operation_and_problem_type(client, db):
+    page = client.get("/api/v1/docs").content.decode()
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            assert f'id="{operation["operationId"]}"' in page, (method, path)
+    for slug, _title in problem_types().values():
+        assert f'id="problem-{slug}"' in page
+
+
+def test_problem_types_point_to_the_reference(api_client, db):
+    problem = api_client.get("/api/v1/ideas?limit=0").json()
+    assert problem["type"] == "/api/v1/docs#problem-invalid-input"
+
+
+def test_interactive_documentation_is_served_from_this_site(client):
+    response = client.get("/api/v1/docs/interaktiv")
     assert response.status_code == 200
     page = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page

@@ -73,4 +73,4 @@ def envelope(request: HttpRequest, page: Page, count: int) -> dict[str, Any]:
     return {"count": count, "next": next_url, "results": page.items}
 
 
-LIMIT_DESCRIPTION = f"Rows per page, 1–{MAX_LIMIT} (default {DEFAULT_LIMIT})"
+LIMIT_DESCRIPTION = f"Einträge je Seite, 1–{MAX_LIMIT} (Vorgabe {DEFAULT_LIMIT})"

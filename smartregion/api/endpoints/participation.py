@@ -62,14 +62,16 @@ def process(request: HttpRequest, slug: str) -> Any:
 
 
 class IdeaQuery(Schema):
-    process: str | None = NinjaField(default=None, max_length=200, description="A process's slug")
-    domain: str | None = NinjaField(default=None, max_length=200, description="A domain's slug")
-    municipality: str | None = NinjaField(default=None, max_length=200, description="A municipality's slug")
-    status: IdeaStatus | None = NinjaField(default=None, description="Only public statuses find ideas")
+    process: str | None = NinjaField(default=None, max_length=200, description="Kurzname eines Verfahrens")
+    domain: str | None = NinjaField(default=None, max_length=200, description="Kurzname eines Lebensbereichs")
+    municipality: str | None = NinjaField(default=None, max_length=200, description="Kurzname einer Kommune")
+    status: IdeaStatus | None = NinjaField(default=None, description="Nur öffentliche Status finden Ideen")
     channel: Channel | None = None
-    q: str | None = NinjaField(default=None, max_length=200, description="German full-text search")
+    q: str | None = NinjaField(
+        default=None, max_length=200, description="Volltextsuche (deutsche Wortformen)"
+    )
     sort: Literal["newest", "supported", "discussed", "random"] = "newest"
-    seed: int = NinjaField(default=1, ge=1, le=1_000_000, description="The shuffle for sort=random")
+    seed: int = NinjaField(default=1, ge=1, le=1_000_000, description="Mischung für sort=random")
     cursor: str | None = NinjaField(default=None, max_length=500)
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 

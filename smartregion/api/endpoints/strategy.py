@@ -49,9 +49,9 @@ def strategies(request: HttpRequest) -> Any:
 
 class MeasureQuery(Schema):
     status: MeasureStatus | None = None
-    strategy: str | None = NinjaField(default=None, max_length=200, description="A strategy's slug")
-    domain: str | None = NinjaField(default=None, max_length=200, description="A domain's slug")
-    municipality: str | None = NinjaField(default=None, max_length=200, description="A municipality's slug")
+    strategy: str | None = NinjaField(default=None, max_length=200, description="Kurzname einer Strategie")
+    domain: str | None = NinjaField(default=None, max_length=200, description="Kurzname eines Lebensbereichs")
+    municipality: str | None = NinjaField(default=None, max_length=200, description="Kurzname einer Kommune")
     cursor: str | None = NinjaField(default=None, max_length=500)
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 
