@@ -57,19 +57,23 @@ def conditional(*namespaces: str) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             cache = caches[CACHE_ALIAS]
             key = _key(namespaces, request)
-            entry = cache.get(key)
-            if entry is None:
+            # The validators and the body are kept apart, so that a 304 never reads (unpickles) the body.
+            validators = cache.get(key)
+            if validators is not None and _not_modified(request, *validators):
+                return _finish(HttpResponseNotModified(), *validators)
+            body = cache.get(f"{key}:body") if validators is not None else None
+            if body is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or response.streaming:
                     return response
                 etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-                modified = int(timezone.now().timestamp())
-                entry = (etag, modified, response["Content-Type"], response.content)
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-            etag, modified, content_type, content = entry
-            if _not_modified(request, etag, modified):
-                return _finish(HttpResponseNotModified(), etag, modified)
-            return _finish(HttpResponse(content, content_type=content_type), etag, modified)
+                validators = (etag, int(timezone.now().timestamp()))
+                body = (response["Content-Type"], response.content)
+                cache.set_many({key: validators, f"{key}:body": body}, settings.PAGE_CACHE_SECONDS)
+                if _not_modified(request, *validators):
+                    return _finish(HttpResponseNotModified(), *validators)
+            content_type, content = body
+            return _finish(HttpResponse(content, content_type=content_type), *validators)
 
         return cached_view
 
