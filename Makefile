@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format assets messages worker bench clean help
+.PHONY: run test lint format assets messages worker bench clean help openapi
 
 help:
 	@echo "make run    set up and start the platform with the MYK demo data (http://127.0.0.1:$(PORT))"
@@ -52,6 +52,11 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# The API's OpenAPI schema is committed; tests/api/test_schema.py fails when it drifts from the code.
+openapi: $(VENV)/.dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py export_openapi_schema \
+		--api smartregion.api.main.api --output docs/api/openapi.json --indent 2 --sorted
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from smartregion.api.main import api, documentation, not_found
 from smartregion.web.sitemaps import SITEMAPS
 from smartregion.web.views import favicon, robots_txt
 
@@ -15,6 +16,10 @@ urlpatterns = [
     path("programm/", include("smartregion.program.urls")),
     path("veranstaltungen/", include("smartregion.events.urls")),
     path("offene-daten/", include("smartregion.opendata.urls")),
+    path("api/v1/docs", documentation, name="api_docs"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", not_found),
+    path("konto/profil/api-schluessel/", include("smartregion.api.urls")),
     path("konto/profil/", include("smartregion.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    # The API's documentation page (Swagger UI) and its static files, served from this site.
+    "ninja",
 ]
 
 MIDDLEWARE = [

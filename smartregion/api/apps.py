@@ -7,3 +7,16 @@ class ApiConfig(AppConfig):
 
     name = "smartregion.api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from smartregion.core import personal_data
+
+        from . import services
+
+        personal_data.register(
+            personal_data.PersonalDataProvider(
+                section="api_tokens",
+                export=services.personal_data_export_for,
+                erase=services.personal_data_erase_for,
+            )
+        )

@@ -50,7 +50,8 @@ def pages_changed(namespace: str) -> None:
         cache.set(_version_key(namespace), 1, timeout=None)
 
 
-def _version(namespace: str) -> int:
+def namespace_version(namespace: str) -> int:
+    """The namespace's current version; ``pages_changed`` raises it."""
     version = caches[CACHE_ALIAS].get_or_set(_version_key(namespace), 0, timeout=None)
     return int(version or 0)
 
@@ -66,7 +67,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 def _page_key(namespace: str, request: HttpRequest) -> str:
     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"pages:{namespace}:{_version(namespace)}:{translation.get_language()}:{address}"
+    return f"pages:{namespace}:{namespace_version(namespace)}:{translation.get_language()}:{address}"
 
 
 def _template_of(request: HttpRequest, response: HttpResponse) -> str:

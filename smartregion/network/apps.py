@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The page-cache namespace of what shows municipalities and organizations (the API's network lists);
+# ready() retires it.
+PAGES = "network"
+
+
+def retire_pages(**kwargs: object) -> None:
+    """Signal receiver: a municipality or an organization changed."""
+    from smartregion.core.pagecache import pages_changed
+
+    pages_changed(PAGES)
+
 
 class NetworkConfig(AppConfig):
     """The region, its member municipalities, organizations and memberships."""
@@ -10,9 +21,17 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from smartregion.core import personal_data
 
-        from . import selectors, services
+        from . import models, selectors, services
+
+        for model in (models.Municipality, models.Organization):
+            post_save.connect(retire_pages, sender=model, dispatch_uid=f"network-pages-save-{model.__name__}")
+            post_delete.connect(
+                retire_pages, sender=model, dispatch_uid=f"network-pages-delete-{model.__name__}"
+            )
 
         personal_data.register(
             personal_data.PersonalDataProvider(

@@ -257,6 +257,17 @@ class Idea(TimeStampedModel):
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def attribution(self) -> str:
+        """Who the idea is shown as coming from: the author's public name, or for ideas staff recorded the
+        public attribution; never the staff member, never the private contact data."""
+        if self.author_id:
+            return self.author.public_name  # type: ignore[union-attr]
+        assisted = getattr(self, "assisted", None)
+        if assisted is not None:
+            return str(assisted.public_attribution)
+        return str(self.get_channel_display())
+
 
 class AssistedContribution(models.Model):
     """Who brought in an idea that staff recorded (telephone, letter, e-mail, event): private data.

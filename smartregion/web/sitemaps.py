@@ -31,6 +31,7 @@ STATIC_PAGES = (
     "program:dashboard",
     "events:calendar",
     "opendata:index",
+    "api_docs",
 )
 
 

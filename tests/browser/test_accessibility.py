@@ -109,6 +109,7 @@ def test_signed_in_account_pages(page: Page, demo_data: DemoData) -> None:
             reverse("account_change_password"),
             reverse("mfa_index"),
             reverse("mfa_activate_totp"),
+            reverse("api:tokens"),
         ],
     )
     audit.assert_clean()

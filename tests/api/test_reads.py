@@ -1,0 +1,143 @@
+"""Reading the public data: what each list shows and hides, filters, the cursor, ETag and 304."""
+
+import pytest
+from django.core.cache import caches
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_ideas_list_public_ideas_only_with_their_attribution(api_client, world):
+    data = _get(api_client, "/api/v1/ideas")
+    ids = {idea["id"] for idea in data["results"]}
+    assert ids == {idea.pk for idea in world["ideas"]} | {world["phoned"].pk}
+    assert data["count"] == 4
+    by_id = {idea["id"]: idea for idea in data["results"]}
+    assert by_id[world["ideas"][0].pk]["attribution"] == "Clara Bürger"
+    assert by_id[world["phoned"].pk]["attribution"] == "Telefonsprechstunde Mayen"
+    assert by_id[world["ideas"][0].pk]["process"] == "mobil"
+    assert by_id[world["ideas"][0].pk]["domains"] == ["mobilitaet"]
+
+
+def test_hidden_idea_is_not_found(api_client, world):
+    response = api_client.get(f"/api/v1/ideas/{world['hidden'].pk}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported", "discussed", "random"])
+def test_cursor_walks_every_idea_once_in_order(api_client, world, sort):
+    # Ties on the sort value (every idea has 0 supports) must neither repeat nor skip an idea.
+    url, seen = f"/api/v1/ideas?sort={sort}&limit=1&seed=7", []
+    while url:
+        data = _get(api_client, url)
+        seen += [idea["id"] for idea in data["results"]]
+        url = data["next"]
+    whole = [
+        idea["id"] for idea in _get(api_client, f"/api/v1/ideas?sort={sort}&limit=100&seed=7")["results"]
+    ]
+    assert seen == whole
+    assert len(set(seen)) == 4
+
+
+def test_cursor_of_another_sort_or_garbage_is_a_clear_422(api_client, world):
+    first = _get(api_client, "/api/v1/ideas?sort=newest&limit=1")
+    cursor = first["next"].split("cursor=")[1]
+    for url in (
+        f"/api/v1/ideas?sort=supported&cursor={cursor}",
+        "/api/v1/ideas?cursor=%%%",
+        "/api/v1/ideas?cursor=e30",
+    ):
+        response = api_client.get(url)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "cursor"
+
+
+def test_filters_and_german_search(api_client, world):
+    assert _get(api_client, "/api/v1/ideas?q=Radwegen")["count"] == 4  # a word form finds "Radweg"
+    assert _get(api_client, "/api/v1/ideas?q=telefonischen")["count"] == 1
+    assert _get(api_client, "/api/v1/ideas?channel=phone")["count"] == 1
+    assert _get(api_client, "/api/v1/ideas?process=anderes")["count"] == 0
+    assert _get(api_client, "/api/v1/ideas?municipality=nirgendwo")["count"] == 0
+
+
+def test_bad_query_values_name_the_field_in_german(api_client, world):
+    response = api_client.get("/api/v1/ideas?limit=0&sort=beliebt")
+    assert response.status_code == 422
+    problem = response.json()
+    fields = {error["field"]: error["message"] for error in problem["errors"]}
+    assert fields["limit"] == "Der Wert muss mindestens 1 sein."
+    assert fields["sort"].startswith("Bitte wählen Sie einen der Werte")
+    assert problem["detail"] == "Bitte prüfen Sie Ihre Eingaben."
+
+
+def test_comments_show_hidden_ones_without_their_text(api_client, world):
+    data = _get(api_client, f"/api/v1/ideas/{world['ideas'][0].pk}/comments")
+    states = {comment["state"]: comment for comment in data["results"]}
+    assert states["visible"]["body"] == "Ein öffentlicher Kommentar."
+    assert states["visible"]["author"] == "Clara Bürger"
+    assert states["hidden"]["body"] is None
+    assert states["hidden"]["author"] is None
+
+
+def test_measure_detail_carries_the_chain(api_client, world):
+    data = _get(api_client, f"/api/v1/measures/{world['measure'].slug}")
+    assert data["ideas"] == [
+        {"idea": world["ideas"][0].pk, "title": "Radweg Nummer 0", "note": "Aufgenommen."}
+    ]
+    assert data["budget_lines"][0]["planned"] == "300.00"
+    assert data["budget_lines"][0]["year"] == 2026
+    assert data["milestones"][0]["title"] == "Bänke aufgestellt"
+    assert data["milestones"][0]["state"] in ("open", "overdue")
+    assert data["indicators"][0]["latest_value"] == "12.00"
+    values = _get(api_client, data["indicators"][0]["values_url"].removeprefix("http://testserver"))
+    assert values == [{"measured_on": "2026-06-01", "value": "12.00", "source": "Zählung"}]
+
+
+def test_unpublished_measure_and_its_indicators_stay_hidden(api_client, world):
+    assert api_client.get(f"/api/v1/measures/{world['secret_measure'].slug}").status_code == 404
+    listed = [m["slug"] for m in _get(api_client, "/api/v1/measures")["results"]]
+    assert listed == [world["measure"].slug]
+
+
+def test_funding_sources_count_published_measures_only(api_client, world):
+    federal = next(s for s in _get(api_client, "/api/v1/funding-sources") if s["name"] == "Bund")
+    assert federal["planned"] == "300.00"
+    assert federal["amount"] == "1000.00"
+
+
+def test_etag_and_last_modified_answer_304_until_something_changes(api_client, world):
+    url = f"/api/v1/ideas/{world['ideas'][0].pk}"
+    first = api_client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api_client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert api_client.get(url, HTTP_IF_NONE_MATCH='"anderes"').status_code == 200
+    idea = world["ideas"][0]
+    idea.title = "Radweg, neu benannt"
+    idea.save()  # any saved idea retires the participation namespace
+    changed = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_a_cache_hit_makes_no_query(api_client, world, django_assert_num_queries):
+    url = "/api/v1/ideas"
+    etag = api_client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    caches["pages"].clear()
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # same content, same tag
+
+
+def test_unknown_address_is_a_problem_document(api_client, db):
+    response = api_client.get("/api/v1/gibt-es-nicht")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Unter dieser Adresse gibt es nichts."
