@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from . import problems
 from .endpoints import network, participation, strategy
@@ -44,7 +45,14 @@ class SmartRegionApi(NinjaAPI):
         return schema
 
 
+class Utf8JsonRenderer(JSONRenderer):
+    """JSON in UTF-8 as it is, not as \\u escapes: German text stays readable, and shorter."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = SmartRegionApi(
+    renderer=Utf8JsonRenderer(),
     title="SmartRegion API",
     version="1.0.0",
     description=DESCRIPTION,

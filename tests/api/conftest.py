@@ -1,5 +1,5 @@
 """A small public world for the API: a running process with ideas and comments, a published measure with
-money, milestones and indicators, and, around it, everything that must never leave through the API."""
+money, milestones and indicators, and next to them a hidden idea, a hidden comment and a draft measure."""
 
 import datetime
 from decimal import Decimal
@@ -11,20 +11,11 @@ from smartregion.accounts.models import Role
 from smartregion.participation.models import IdeaStatus
 from smartregion.program import services as program_services
 from smartregion.program.models import Indicator, Milestone
-from smartregion.strategy.models import Assessment, AssessmentRound, IdeaLink
+from smartregion.strategy.models import IdeaLink
 
 from ..factories import RoleGrantFactory, UserFactory
 from ..participation.factories import CommentFactory, IdeaFactory, ProcessFactory, assisted_idea
 from ..program.conftest import domain, make_measure, program, strategy  # noqa: F401 - fixtures
-
-# Unmistakable personal data: none of these strings may appear in any public API answer.
-SECRETS = (
-    "geheim.autorin@example.net",
-    "Hildegard Privatmann",
-    "hildegard.privat@example.net",
-    "02632 999111",
-    "Vertrauliche Bewertung",
-)
 
 
 @pytest.fixture
@@ -61,12 +52,6 @@ def world(db, municipality, domain, program, make_measure, office):  # noqa: F81
     )
     IdeaLink.objects.create(measure=measure, idea=ideas[0], note="Aufgenommen.", created_by=office)
     secret_measure = make_measure(title="Entwurf einer Maßnahme", published=False)
-    expert = UserFactory(display_name="Expertin")
-    RoleGrantFactory(user=expert, role=Role.EXPERT)
-    round_ = AssessmentRound.objects.create(
-        title="Runde 1", opens_on=datetime.date(2026, 1, 1), closes_on=datetime.date(2026, 12, 31)
-    )
-    Assessment.objects.create(round=round_, expert=expert, idea=ideas[1], comment="Vertrauliche Bewertung")
     return {
         "process": process,
         "ideas": ideas,
