@@ -4,6 +4,7 @@ views put the services' ValidationErrors back onto the forms (``core.forms.add_s
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.core.forms import HoneypotMixin
@@ -88,11 +89,19 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format=DATETIME_INPUT, **kwargs)
 
 
+def _https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Web addresses typed without a scheme are taken as https:// (Django 6.0's default, chosen now)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class EventForm(forms.ModelForm):
     """Create or change an event (organizers)."""
 
     class Meta:
         model = Event
+        formfield_callback = _https_urls
         fields = [
             "title",
             "slug",

@@ -270,7 +270,25 @@ def event_update(
         locked.organizers.set(list(organizers))
     promoted = _promote(locked)
     _log(locked, EventLogEntry.Kind.CHANGED, actor=actor, promoted=len(promoted))
+    if event.status != Event.Status.CANCELLED and locked.status == Event.Status.CANCELLED:
+        _announce_cancellation(actor=actor, event=locked)
     return locked
+
+
+def _announce_cancellation(*, actor: Any, event: Event) -> None:
+    """Everyone holding or waiting for a place hears that the event is cancelled, like any message."""
+    from . import tasks
+
+    message = EventMessage.objects.create(
+        event=event,
+        subject=_("Cancelled: %(title)s") % {"title": event.title},
+        body=_("We are sorry: the event “%(title)s” does not take place. You do not need to do anything.")
+        % {"title": event.title},
+        include_waiting=True,
+        sent_by=actor,
+    )
+    _log(event, EventLogEntry.Kind.MESSAGE, actor=actor, message=message.pk)
+    transaction.on_commit(lambda: tasks.message_deliver.enqueue(message_id=message.pk))
 
 
 # --- Registration --------------------------------------------------------------------------------------

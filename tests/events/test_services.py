@@ -224,6 +224,24 @@ def test_message_goes_to_each_confirmed_registrant_once(event, django_capture_on
     assert EventMessage.objects.get().recipient_count == 2
 
 
+def test_cancelling_the_event_tells_everyone_with_a_place_or_waiting(
+    event, django_capture_on_commit_callbacks
+):
+    office = UserFactory(is_superuser=True)
+    event.capacity = 2
+    event.save()
+    people = _register_people(event, 3)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(actor=office, event=_fresh(event), data={"status": Event.Status.CANCELLED})
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert all("Abgesagt" in m.subject for m in mail.outbox)
+    # Saving the cancelled event again announces nothing twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(actor=office, event=_fresh(event), data={"title": "Neuer Titel"})
+    assert len(mail.outbox) == 3
+
+
 def test_message_needs_subject_and_text(event):
     office = UserFactory(is_superuser=True)
     with pytest.raises(ValidationError) as refused:
