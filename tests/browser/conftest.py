@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -97,8 +98,11 @@ def _fresh_rate_limits() -> None:
 
 @pytest.fixture
 def demo_data(transactional_db: None) -> DemoData:
-    """The whole MYK demo data set, loaded exactly as `manage.py seed_demo` does."""
-    return seed_all()
+    """The whole MYK demo data set, loaded exactly as `manage.py seed_demo` does. The mails seeding sends
+    (the demo events' registrations) are cleared, so a test's outbox holds only what the test caused."""
+    demo = seed_all()
+    mail.outbox.clear()
+    return demo
 
 
 @pytest.hookimpl(wrapper=True)
