@@ -110,6 +110,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:  # noqa: PLR0911 - one retu
         return _("The value must be at most %(limit)s.") % {"limit": context.get("le", context.get("lt"))}
     if kind in ("literal_error", "enum"):
         return _("Please choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+    if kind == "string_pattern_mismatch":
+        return _("This text contains characters that are not allowed.")
     if kind.startswith(("string_", "str_")):
         return _("Please give a text.")
     if kind.startswith("list_"):

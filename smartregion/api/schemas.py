@@ -151,9 +151,14 @@ class CommentOut(Schema):
         return str(obj.body) if obj.is_visible else None
 
 
-Title = Annotated[str, StringConstraints(max_length=150)]
-Text = Annotated[str, StringConstraints(max_length=10000)]
-Slug = Annotated[str, StringConstraints(max_length=200)]
+# Text in, of a bounded length and without NUL characters (which PostgreSQL cannot store or compare);
+# the same limits as the pages' forms.
+NO_NUL = r"^[^\x00]*$"
+Title = Annotated[str, StringConstraints(max_length=150, pattern=NO_NUL)]
+Text = Annotated[str, StringConstraints(max_length=10000, pattern=NO_NUL)]
+CommentText = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
+Slug = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+Cursor = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 
 
 class IdeaIn(Schema):
@@ -169,7 +174,7 @@ class IdeaIn(Schema):
 
 
 class CommentIn(Schema):
-    body: Annotated[str, StringConstraints(max_length=5000)] = Field(description="Markdown")
+    body: CommentText = Field(description="Markdown")
     parent: int | None = Field(
         default=None, ge=1, le=2**31 - 1, description="Antwort auf diesen Kommentar der obersten Ebene"
     )

@@ -141,3 +141,13 @@ def test_unknown_address_is_a_problem_document(api_client, db):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "Unter dieser Adresse gibt es nichts."
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/ideas?q=Rad%00weg", "/api/v1/ideas?process=%00", "/api/v1/measures/ab%00c"]
+)
+def test_nul_characters_are_refused_not_stored_or_compared(api_client, world, url):
+    # PostgreSQL cannot compare text with NUL; schemathesis found the 500 this used to be.
+    response = api_client.get(url)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == "Dieser Text enthält Zeichen, die nicht erlaubt sind."

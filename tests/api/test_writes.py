@@ -186,3 +186,11 @@ def test_rate_limit_is_shared_with_the_pages(bearer, person, world, settings):
     page = Client()
     page.force_login(person)
     assert page.post(f"/ideen/{world['ideas'][0].pk}/kommentare/", {"body": "Noch einer"}).status_code == 429
+
+
+def test_nul_in_a_comment_is_refused(bearer, world):
+    url = f"/api/v1/ideas/{world['ideas'][0].pk}/comments"
+    response = _send(bearer, "post", url, {"body": "Hallo\u0000Welt"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
+    assert not Comment.objects.filter(body__contains="Hallo").exists()

@@ -19,7 +19,18 @@ from smartregion.participation.policy import COMMENT_LIMIT, IDEA_LIMIT, SUPPORT_
 from ..auth import WRITE_AUTH
 from ..pagination import MAX_LIMIT, keyset_page
 from ..problems import ApiProblem
-from ..schemas import CommentIn, CommentList, CommentOut, IdeaIn, IdeaList, IdeaOut, ProcessOut, SupportOut
+from ..schemas import (
+    CommentIn,
+    CommentList,
+    CommentOut,
+    Cursor,
+    IdeaIn,
+    IdeaList,
+    IdeaOut,
+    ProcessOut,
+    Slug,
+    SupportOut,
+)
 from .common import (
     LIMIT_DESCRIPTION,
     PUBLIC,
@@ -54,7 +65,7 @@ def processes(request: HttpRequest) -> Any:
 
 @router.get("/processes/{slug}", response={200: ProcessOut, **READ_ERRORS}, summary="Ein Verfahren")
 @cached(PAGES)
-def process(request: HttpRequest, slug: str) -> Any:
+def process(request: HttpRequest, slug: Slug) -> Any:
     return get_object_or_404(selectors.process_list(viewer=PUBLIC), slug=slug)
 
 
@@ -62,17 +73,15 @@ def process(request: HttpRequest, slug: str) -> Any:
 
 
 class IdeaQuery(Schema):
-    process: str | None = NinjaField(default=None, max_length=200, description="Kurzname eines Verfahrens")
-    domain: str | None = NinjaField(default=None, max_length=200, description="Kurzname eines Lebensbereichs")
-    municipality: str | None = NinjaField(default=None, max_length=200, description="Kurzname einer Kommune")
+    process: Slug | None = NinjaField(default=None, description="Kurzname eines Verfahrens")
+    domain: Slug | None = NinjaField(default=None, description="Kurzname eines Lebensbereichs")
+    municipality: Slug | None = NinjaField(default=None, description="Kurzname einer Kommune")
     status: IdeaStatus | None = NinjaField(default=None, description="Nur öffentliche Status finden Ideen")
     channel: Channel | None = None
-    q: str | None = NinjaField(
-        default=None, max_length=200, description="Volltextsuche (deutsche Wortformen)"
-    )
+    q: Slug | None = NinjaField(default=None, description="Volltextsuche (deutsche Wortformen)")
     sort: Literal["newest", "supported", "discussed", "random"] = "newest"
     seed: int = NinjaField(default=1, ge=1, le=1_000_000, description="Mischung für sort=random")
-    cursor: str | None = NinjaField(default=None, max_length=500)
+    cursor: Cursor | None = None
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 
 
@@ -114,7 +123,7 @@ def idea(request: HttpRequest, idea_id: int) -> Any:
 
 
 class CommentQuery(Schema):
-    cursor: str | None = NinjaField(default=None, max_length=500)
+    cursor: Cursor | None = None
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 
 

@@ -16,12 +16,14 @@ from smartregion.strategy.models import Goal, Measure, MeasureStatus, Strategy
 
 from ..pagination import MAX_LIMIT, keyset_page
 from ..schemas import (
+    Cursor,
     DomainOut,
     FundingSourceOut,
     GoalOut,
     IndicatorValueOut,
     MeasureDetailOut,
     MeasureList,
+    Slug,
     StrategyOut,
 )
 from .common import LIMIT_DESCRIPTION, PUBLIC, READ_ERRORS, cached, envelope, page_limit
@@ -49,10 +51,10 @@ def strategies(request: HttpRequest) -> Any:
 
 class MeasureQuery(Schema):
     status: MeasureStatus | None = None
-    strategy: str | None = NinjaField(default=None, max_length=200, description="Kurzname einer Strategie")
-    domain: str | None = NinjaField(default=None, max_length=200, description="Kurzname eines Lebensbereichs")
-    municipality: str | None = NinjaField(default=None, max_length=200, description="Kurzname einer Kommune")
-    cursor: str | None = NinjaField(default=None, max_length=500)
+    strategy: Slug | None = NinjaField(default=None, description="Kurzname einer Strategie")
+    domain: Slug | None = NinjaField(default=None, description="Kurzname eines Lebensbereichs")
+    municipality: Slug | None = NinjaField(default=None, description="Kurzname einer Kommune")
+    cursor: Cursor | None = None
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 
 
@@ -84,7 +86,7 @@ def measures(request: HttpRequest, query: Query[MeasureQuery]) -> Any:
 
 @router.get("/measures/{slug}", response={200: MeasureDetailOut, **READ_ERRORS}, summary="Eine Maßnahme")
 @cached(PAGES)
-def measure(request: HttpRequest, slug: str) -> Any:
+def measure(request: HttpRequest, slug: Slug) -> Any:
     measure: Measure = get_object_or_404(_public_measures(), slug=slug)
     # The schema reads these lists off the measure (api/schemas.py, MeasureDetailOut).
     measure.responsibility_list = list(program_selectors.measure_responsibilities(measure))  # type: ignore[attr-defined]
