@@ -219,6 +219,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@localhost")
 # Days after an event's end when its registrations' names and e-mail addresses are anonymised (events.tasks).
 EVENT_PERSONAL_DATA_RETENTION_DAYS = env.int("EVENT_PERSONAL_DATA_RETENTION_DAYS", default=90)
+# Hours a guest has to click the link confirming an event registration before it expires.
+EVENT_GUEST_CONFIRMATION_HOURS = env.int("EVENT_GUEST_CONFIRMATION_HOURS", default=48)
 # The mailbox whose messages become ideas (participation.intake), e.g. imaps://user:pass@host/INBOX.
 IDEA_MAIL_IMAP_URL = env.str("IDEA_MAIL_IMAP_URL", default="")
 

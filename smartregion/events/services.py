@@ -48,7 +48,6 @@ from .models import (
 )
 from .rules import registration_state
 
-GUEST_CONFIRMATION_HOURS_DEFAULT = 48
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Allowed attachment types, recognised by their first bytes rather than by the file name.
 _ZIP = b"PK\x03\x04"
@@ -68,7 +67,7 @@ ATTACHMENT_TYPES: dict[str, tuple[str, bytes]] = {
 
 def guest_confirmation_hours() -> int:
     """How long a guest has to click the confirmation link (setting EVENT_GUEST_CONFIRMATION_HOURS)."""
-    return int(getattr(settings, "EVENT_GUEST_CONFIRMATION_HOURS", GUEST_CONFIRMATION_HOURS_DEFAULT))
+    return int(settings.EVENT_GUEST_CONFIRMATION_HOURS)
 
 
 def _log(
