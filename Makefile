@@ -40,6 +40,7 @@ messages: $(VENV)/.dev
 	$(PY) scripts/compile_messages.py
 
 run: $(VENV)/.dev assets messages
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
