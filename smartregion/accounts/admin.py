@@ -43,6 +43,12 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ()
     inlines = [RoleGrantInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """Only a superuser makes superusers: the program office holds its rights through a role, and a
+        superuser would bypass every rule, the audit trail's write protection included."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else (*fields, "is_superuser")
+
     def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
         if formset.model is not RoleGrant:
             super().save_formset(request, form, formset, change)

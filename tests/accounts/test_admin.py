@@ -115,3 +115,25 @@ def test_the_audit_trail_cannot_be_written_in_the_admin(client, db, make_person,
         == 403
     )
     assert AccountEvent.objects.get(pk=event.pk).kind == AccountEvent.Kind.DATA_EXPORTED
+
+
+def test_the_office_cannot_make_anyone_a_superuser(client, office):
+    person = UserFactory()
+    assert "is_superuser" not in _form(client, person)  # shown, but not as a field
+    for target in (person, office):
+        form = _form(client, target)
+        form["is_superuser"] = "on"
+        assert client.post(_change_url(target), form).status_code == 302
+        target.refresh_from_db()
+        assert not target.is_superuser
+
+
+def test_a_superuser_can_still_grant_superuser(client, db):
+    admin = UserFactory(is_superuser=True)
+    client.force_login(admin)
+    person = UserFactory()
+    form = _form(client, person)
+    form["is_superuser"] = "on"
+    assert client.post(_change_url(person), form).status_code == 302
+    person.refresh_from_db()
+    assert person.is_superuser
