@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,23 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from smartregion.core.permissions import permitted_user
+
 from . import selectors, services
 from .forms import AccountDeleteForm, ProfileForm
-from .models import User
-
-
-def _authorize(request: HttpRequest, perm: str) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm, user):
-        raise PermissionDenied
-    return user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """Show and edit the voluntary profile."""
-    user = _authorize(request, "accounts.change_profile")
+    user = permitted_user(request, "accounts.change_profile", request.user)
     form = ProfileForm.for_user(user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,7 +45,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def data_export(request: HttpRequest) -> HttpResponse:
     """Download everything stored about oneself as JSON."""
-    user = _authorize(request, "accounts.export_data")
+    user = permitted_user(request, "accounts.export_data", request.user)
     data = services.personal_data_export(user=user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -67,7 +61,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     """Delete one's account after confirming with the password; contributions stay, anonymised."""
-    user = _authorize(request, "accounts.delete_account")
+    user = permitted_user(request, "accounts.delete_account", request.user)
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=user)

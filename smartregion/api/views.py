@@ -1,18 +1,16 @@
 """The profile page where people create and revoke their personal API tokens."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
+from smartregion.core.permissions import permitted_user
 
 from . import services
 from .forms import TokenForm
@@ -24,13 +22,12 @@ from .models import ApiToken
 @ratelimit(key="user", rate="30/h", method="POST", block=True)
 def tokens(request: HttpRequest) -> HttpResponse:
     """The person's tokens, and a form for a new one whose secret is shown once."""
-    if not request.user.has_perm("api.create_token"):
-        raise PermissionDenied
+    user = permitted_user(request, "api.create_token")
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = services.token_create(user=request.user, **form.cleaned_data)
+            _token, secret = services.token_create(user=user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -38,7 +35,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "secret": secret, "tokens": ApiToken.objects.filter(user=cast(User, request.user))},
+        {"form": form, "secret": secret, "tokens": ApiToken.objects.filter(user=user)},
         status=400 if form.errors else 200,
     )
 
@@ -46,7 +43,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.token_revoke(user=request.user, token=token)
+    user = permitted_user(request, "api.create_token")
+    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    services.token_revoke(user=user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("api:tokens")

@@ -5,11 +5,9 @@ services ask the same rules again before they write. Service ValidationErrors go
 with status 400, so bad input never ends in a 500.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
+from smartregion.core.permissions import permitted_user
 from smartregion.network.models import Municipality
 from smartregion.network.selectors import municipality_list
 
@@ -31,14 +30,6 @@ from ..moderation_forms import CommentAction, IdeaRecordForm, IdeaStatusForm, Us
 # Staff act often but not hundreds of times a minute; the limit catches scripts and stuck buttons.
 POST_RATE = "60/m"
 QUEUE_PAGE_SIZE = 50
-
-
-def _staff(request: HttpRequest, perm: str, obj: Any = None) -> User:
-    """The signed-in person, if they hold the permission (for obj); 403 otherwise."""
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm, obj):
-        raise PermissionDenied
-    return user
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -55,7 +46,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 @require_GET
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     """Ideas awaiting approval and open reports the person may handle."""
-    user = _staff(request, "participation.view_moderation_queue")
+    user = permitted_user(request, "participation.view_moderation_queue")
     page = Paginator(selectors.moderation_queue(viewer=user), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("seite")
     )
@@ -75,7 +66,7 @@ def idea_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         idea = selectors.idea_get(pk=pk)
     except Idea.DoesNotExist as error:
         raise Http404(_("This idea does not exist.")) from error
-    user = _staff(request, "participation.moderate_idea", idea)
+    user = permitted_user(request, "participation.moderate_idea", idea)
     here = reverse("participation:idea_moderate", args=[idea.pk])
     approving = request.method == "POST" and "approve" in request.POST
     form = IdeaStatusForm(request.POST if request.method == "POST" and not approving else None, idea=idea)
@@ -126,7 +117,7 @@ def idea_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide, show again, highlight or un-highlight a comment, then return to the idea."""
     comment = get_object_or_404(Comment.objects.select_related("idea__process", "author"), pk=pk)
-    user = _staff(request, "participation.moderate_comment", comment)
+    user = permitted_user(request, "participation.moderate_comment", comment)
     form = CommentAction(request.POST)
     if form.is_valid():
         action = form.cleaned_data["action"]
@@ -160,7 +151,7 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 def user_block(request: HttpRequest, pk: int) -> HttpResponse:
     """Block a person from contributing (with a reason, optionally until a date), or lift the block."""
     target = get_object_or_404(User, pk=pk)
-    user = _staff(request, "participation.block_user", target)
+    user = permitted_user(request, "participation.block_user", target)
     here = reverse("participation:user_block", args=[target.pk])
     unblock = request.method == "POST" and request.POST.get("action") == "unblock"
     form = UserBlockForm(request.POST if request.method == "POST" and not unblock else None)
@@ -197,9 +188,9 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a report as handled and return to the queue."""
     report = get_object_or_404(Report.objects.select_related("comment__idea", "idea"), pk=pk)
     if report.comment is not None:
-        user = _staff(request, "participation.moderate_comment", report.comment)
+        user = permitted_user(request, "participation.moderate_comment", report.comment)
     else:
-        user = _staff(request, "participation.moderate_idea", report.idea)
+        user = permitted_user(request, "participation.moderate_idea", report.idea)
     if report.resolved_at is None:
         services.report_resolve(actor=user, report=report)
         messages.success(request, _("The report is marked as resolved."))
@@ -224,7 +215,7 @@ def idea_record(request: HttpRequest, slug: str) -> HttpResponse:
         process: Process = selectors.process_get(viewer=request.user, slug=slug)
     except Process.DoesNotExist as error:
         raise Http404(_("This participation process does not exist.")) from error
-    user = _staff(request, "participation.record_idea", process)
+    user = permitted_user(request, "participation.record_idea", process)
     municipalities = Municipality.objects.filter(pk__in=[m.pk for m in _recordable_municipalities(user)])
     form = IdeaRecordForm(
         request.POST if request.method == "POST" else None, municipalities=municipalities.order_by("name")

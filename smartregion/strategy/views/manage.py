@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,6 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
+from smartregion.core.permissions import permitted_user
 from smartregion.program import services as program
 
 from .. import manage_forms as f
@@ -136,13 +137,6 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _person(request: HttpRequest, perm: str, obj: Any = None) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.has_perm(perm, obj):
-        raise PermissionDenied
-    return user
-
-
 def _measure(slug: str) -> Measure:
     measure = Measure.objects.prefetch_related("municipalities").filter(slug=slug).first()
     if measure is None:
@@ -164,7 +158,7 @@ def measure_action(request: HttpRequest, slug: str, action: str) -> HttpResponse
     if chosen is None:
         raise Http404(_("This page does not exist."))
     measure = _measure(slug)
-    user = _person(request, chosen.perm, measure)
+    user = permitted_user(request, chosen.perm, measure)
     form = _bound(chosen, request, measure)
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,7 +180,7 @@ def measure_action(request: HttpRequest, slug: str, action: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def measure_create(request: HttpRequest) -> HttpResponse:
-    user = _person(request, "strategy.add_measure")
+    user = permitted_user(request, "strategy.add_measure")
     form = f.MeasureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +203,7 @@ def measure_create(request: HttpRequest) -> HttpResponse:
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def measure_edit(request: HttpRequest, slug: str) -> HttpResponse:
     measure = _measure(slug)
-    user = _person(request, "strategy.change_measure", measure)
+    user = permitted_user(request, "strategy.change_measure", measure)
     initial = {
         "strategy": measure.strategy_id,
         "title": measure.title,
