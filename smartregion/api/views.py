@@ -43,8 +43,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = permitted_user(request, "api.create_token")
-    token = get_object_or_404(ApiToken, pk=pk, user=user)
+    # Someone else's token does not exist for this person (404), rather than being forbidden (403).
+    token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
+    user = permitted_user(request, "api.revoke_token", token)
     services.token_revoke(user=user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("api:tokens")
