@@ -18,6 +18,8 @@ const files = {
   // leaflet.js names its source map; ManifestStaticFilesStorage fails collectstatic if it is missing.
   "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
   "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+  // leaflet.css names its layer and marker icons; ManifestStaticFilesStorage fails without them.
+  "leaflet/dist/images": "leaflet/images",
   "leaflet/LICENSE": "leaflet/LICENSE",
 };
 
