@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+# The public address in every absolute link (mails, open data); it follows PORT unless given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
@@ -43,7 +45,7 @@ run: $(VENV)/.dev assets messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev assets messages
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -64,7 +66,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 worker: $(VENV)/.runtime
-	$(PY) manage.py db_worker
+	SITE_URL=$(SITE_URL) $(PY) manage.py db_worker
 
 clean:
 	rm -rf $(VENV) node_modules build var/static

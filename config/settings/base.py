@@ -126,6 +126,9 @@ if REDIS_URL:
             "KEY_PREFIX": "pages",
         },
     }
+    # django-ratelimit 4.1 knows only django-redis by name; Django's own RedisCache counts atomically too
+    # (add is SET NX, incr is INCRBY), which is all the rate limits need.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # Local memory: rate limits then count per process, so N gunicorn workers allow N times the rate.
     # Acceptable for the embedded mode (docs/decisions/0002-rate-limits.md); scale-out sets REDIS_URL.
@@ -140,8 +143,11 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # How long an anonymous visitor may see a page that is older than the last change (core/pagecache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=15)
-# Behind a proxy, the client address comes from a header the proxy sets (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Behind a proxy, the client's address comes from a header the proxy sets (HTTP_X_REAL_IP with deploy/'s
+# nginx). Every limiter (django-ratelimit, allauth, the API) asks core.http.client_ip, which reads it and
+# falls back to the peer's address when the header is missing.
+CLIENT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "smartregion.core.http.client_ip"
 RATELIMIT_VIEW = "smartregion.web.views.rate_limited"
 
 # --- Background tasks -----------------------------------------------------------------------
@@ -213,7 +219,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SmartRegion <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The site's public address, for links in e-mails sent by background tasks (no request at hand there).
+# The site's public address, the one source of every absolute link: mails (also allauth's), the DCAT
+# catalogue, open-data files, feeds. Background tasks have no request to ask. `make run PORT=...` passes it;
+# production refuses to start without it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where the accessibility feedback form and other messages for the program office are sent.
 PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@localhost")

@@ -17,6 +17,12 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 50:
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production settings need ALLOWED_HOSTS (comma-separated host names).")
+# Every absolute link (mails, catalogue, open data) starts with SITE_URL: no default that could be wrong.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if not SITE_URL.startswith("https://") or len(SITE_URL) <= len("https://"):
+    raise ImproperlyConfigured(
+        "Production settings need SITE_URL: the site's public address, e.g. https://beteiligung.example.org."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

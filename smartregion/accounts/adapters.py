@@ -4,9 +4,26 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
 
+from smartregion.core.http import client_ip
 from smartregion.core.mail import email_enqueue
+
+
+def _on_site(request: HttpRequest | None, context: dict[str, Any]) -> dict[str, Any]:
+    """The mail's links at SITE_URL: allauth builds them from the request's host, which behind a proxy or
+    on another port is not the address people reach the site at."""
+    if request is None:
+        return context
+    origin = request.build_absolute_uri("/")[:-1]
+    return {
+        key: settings.SITE_URL + value[len(origin) :]
+        if isinstance(value, str) and value.startswith(origin + "/")
+        else value
+        for key, value in context.items()
+    }
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,5 +34,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # and quote the address; without these keys they read "Hallo von !" and leave the address out.
         request = allauth_context.request
         mail_context = {"request": request, "email": email, "current_site": get_current_site(request)}
-        mail_context.update(context)
+        mail_context.update(_on_site(request, context))
         email_enqueue(self.render_mail(template_prefix, email, mail_context))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's limits (failed logins, password resets) count per client like all others, not per
+        # proxy: behind nginx, REMOTE_ADDR is the proxy for everybody.
+        return client_ip(request)

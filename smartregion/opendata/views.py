@@ -17,6 +17,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from smartregion.core.http import allow_any_origin
+
 from . import catalog
 from .datasets import dataset_get
 from .formats import DATA_LANGUAGE, FORMATS, csv_chunks, geojson_chunks, json_chunks, xlsx_file
@@ -25,7 +27,7 @@ CACHE_SECONDS = 300
 
 
 def _public(response: HttpResponse | StreamingHttpResponse | FileResponse) -> Any:
-    response["Access-Control-Allow-Origin"] = "*"
+    allow_any_origin(response)
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
 

@@ -3,7 +3,6 @@
 import copy
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
@@ -45,9 +44,7 @@ def enforce(request: HttpRequest, limit: RateLimit) -> None:
     """
     as_page = copy.copy(request)
     as_page.method = "POST"
-    # Without the address header (a misconfigured proxy) all such requests share one counter, not a 500.
-    ip_key: Any = "ip" if request.META.get(settings.RATELIMIT_IP_META_KEY) else (lambda *_args: "unknown")
-    for key, rate in ((ip_key, limit.ip_rate), ("user", limit.user_rate)):
+    for key, rate in (("ip", limit.ip_rate), ("user", limit.user_rate)):
         if rate and is_ratelimited(
             as_page, group=limit.group, key=key, rate=rate, method="POST", increment=True
         ):
