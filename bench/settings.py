@@ -34,7 +34,7 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 # As production behind nginx, rate limits key on the address the proxy reports; the load generator plays
 # the proxy and gives every signed-in person an address of their own, as real visitors have.
-RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
 # Queued, as in production; the pages measured enqueue nothing, so no worker is needed.
 TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"]}}
 LOGGING = {

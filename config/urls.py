@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 
 from smartregion.api.main import api, documentation, not_found
 from smartregion.web.sitemaps import SITEMAPS
-from smartregion.web.views import favicon, robots_txt
+from smartregion.web.views import favicon, media, robots_txt
 
 urlpatterns = [
     path("", include("smartregion.web.urls")),
@@ -27,4 +27,5 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
+    path("media/<path:path>", media, name="media"),
 ]

@@ -56,10 +56,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartregion.core.middleware.ResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartregion.core.middleware.ChosenLanguageMiddleware",
+    # Inside the language middleware, so that its problem documents are German.
+    "smartregion.api.middleware.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body of a POST.
+    "smartregion.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,8 +212,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+# Uploaded files (images of ideas and processes, attachments of minutes). In the embedded mode the app
+# serves them (web.views.media), in production nginx does (deploy/nginx.conf), with the same headers.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Request bodies: a form or JSON without files at most 2.5 MB (Django's default, named here because the
+# middleware core.middleware.RequestSizeLimitMiddleware refuses larger ones by Content-Length), with files
+# at most the largest upload (10 MB, attachments of minutes) and the form around it. The proxy limits the
+# same (client_max_body_size 12m in deploy/nginx.conf).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_BODY_MAX_BYTES = 12 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

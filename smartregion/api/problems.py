@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -64,6 +64,7 @@ def problem_types() -> dict[int, tuple[str, str]]:
         405: ("method-not-allowed", _("Method not allowed")),
         409: ("conflict", _("Conflict")),
         412: ("precondition-failed", _("Precondition failed")),
+        413: ("content-too-large", _("Content too large")),
         422: ("invalid-input", _("Invalid input")),
         429: ("rate-limited", _("Too many requests")),
         500: ("server-error", _("Server error")),
@@ -173,6 +174,10 @@ def install(api: NinjaAPI) -> None:
             return problem_response(request, 429, _("Too many requests. Please wait a while and try again."))
         return problem_response(request, 403, _("You may not do this."))
 
+    def on_too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+        # A body without Content-Length can exceed DATA_UPLOAD_MAX_MEMORY_SIZE only while it is read.
+        return problem_response(request, 413, _("The request is too large."))
+
     def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return problem_response(request, 500, _("Something went wrong on our side. Please try again later."))
@@ -186,3 +191,4 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(PermissionDenied, on_denied)
+    api.add_exception_handler(RequestDataTooBig, on_too_large)

@@ -122,8 +122,12 @@ def problems() -> list[tuple[str, str, str]]:
         405: _("The address exists, but not for this method."),
         409: _("The object's state does not allow it, for example supporting a closed idea."),
         412: _("A condition of the request does not hold."),
+        413: _("The request body is larger than the site accepts (2.5 MB without files)."),
         422: _("Input that does not fit; errors names each field with its message."),
-        429: _("Too many writes in a short time; the same limits apply as on the pages."),
+        429: _(
+            "Too many writes in a short time; the same limits apply as on the pages. Retry-After says "
+            "how many seconds to wait."
+        ),
         500: _("An error on our side; it is logged and looked into."),
     }
     return [(slug, title, when[status]) for status, (slug, title) in sorted(problem_types().items())]

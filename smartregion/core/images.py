@@ -12,6 +12,8 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_EDGE = 2400
 _FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The suffixes image_clean gives its files, and their media types (what /media/ answers with).
+IMAGE_MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 
 
 def image_clean(upload: UploadedFile) -> ContentFile:
@@ -44,3 +46,23 @@ def image_clean(upload: UploadedFile) -> ContentFile:
             _("This file is not an image we can use. Please upload a JPEG, PNG or WebP file."), code="invalid"
         ) from error
     return ContentFile(buffer.getvalue(), name=f"image.{_FORMATS[image_format]}")
+
+
+def image_check(upload: UploadedFile, image_format: str) -> None:
+    """Accept only a whole image of ``image_format`` within MAX_IMAGE_PIXELS, decoded to its last pixel.
+
+    For files kept as they are (attachments of minutes): a valid header followed by something else, or a
+    decompression bomb, does not pass.
+    """
+    try:
+        upload.seek(0)
+        with Image.open(upload, formats=[image_format]) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("The file's content does not match its type. Please check the file."), code="invalid"
+        ) from error
+    finally:
+        upload.seek(0)

@@ -9,7 +9,9 @@ checks again that an event is never overbooked and that a person or address hold
 """
 
 import datetime
+import re
 import secrets
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from smartregion.core.images import image_check
 from smartregion.core.mail import email_enqueue
 from smartregion.core.markdown import render_markdown
 from smartregion.core.permissions import authorize
@@ -590,7 +593,47 @@ def _attachment_type(upload: UploadedFile) -> str:
         raise ValidationError(
             {"file": _("The file's content does not match its type. Please check the file.")}
         )
+    if content_type.startswith("image/"):
+        try:
+            image_check(upload, "PNG" if extension == ".png" else "JPEG")
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+    elif content_type == "application/pdf" and _pdf_has_actions(upload):
+        raise ValidationError(
+            {"file": _("The PDF contains scripts or automatic actions. Please save it without them.")}
+        )
     return content_type
+
+
+# PDF keys that run something when the file is opened or used (scripts, launching programs, actions on
+# opening a page or a field), also written with #xx escapes or inside compressed object streams.
+_PDF_ACTIONS = re.compile(rb"/(?:JavaScript|JS|OpenAction|AA|Launch)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# At most this much is inflated to look inside compressed streams; a file that needs more is refused.
+_PDF_INFLATE_BUDGET = 64 * 1024 * 1024
+
+
+def _pdf_has_actions(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    parts = [data]
+    budget = _PDF_INFLATE_BUDGET
+    for match in _PDF_STREAM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        try:
+            inflated = zlib.decompressobj().decompress(data[match.end() : end if end >= 0 else None], budget)
+        except zlib.error:
+            continue  # not compressed with Flate: already searched as part of the file
+        budget -= len(inflated)
+        if budget <= 0:
+            return True
+        parts.append(inflated)
+    return any(
+        _PDF_ACTIONS.search(_PDF_NAME_ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), part))
+        for part in parts
+    )
 
 
 @transaction.atomic
@@ -602,7 +645,9 @@ def attachment_add(*, actor: Any, event: Event, title: str, upload: UploadedFile
         raise ValidationError({"title": _("Please give the file a title.")})
     content_type = _attachment_type(upload)
     attachment = MinutesAttachment(event=event, title=title, content_type=content_type, size=upload.size or 0)
-    attachment.file.save(f"{event.slug}{Path(upload.name or '').suffix.lower()}", upload, save=False)
+    # An unguessable name: the file is public only once the minutes are, but /media/ does not ask.
+    name = f"{event.slug}-{secrets.token_urlsafe(12)}{Path(upload.name or '').suffix.lower()}"
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     _log(event, EventLogEntry.Kind.MINUTES, actor=actor, attachment=attachment.pk)
     return attachment

@@ -1,14 +1,29 @@
 """Public pages: start page, municipalities, network, legal and accessibility pages."""
 
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils._os import safe_join
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from smartregion.core.images import IMAGE_MEDIA_TYPES
+from smartregion.events.services import ATTACHMENT_TYPES
 from smartregion.network import selectors as network
 
 from . import services
@@ -106,3 +121,29 @@ def favicon(request: HttpRequest) -> HttpResponse:
     # Resolved per request, not at import: with the manifest storage of production, static() needs
     # collectstatic's manifest, and URLconf import (migrate, check) must work before collectstatic.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+# What the site stores, by the suffix its checks gave the file (images are re-encoded, attachments checked
+# by content), and nothing else: never HTML or SVG, which a browser would run as part of this site.
+MEDIA_TYPES = {**IMAGE_MEDIA_TYPES, **{suffix: kind for suffix, (kind, _magic) in ATTACHMENT_TYPES.items()}}
+# Folders whose files are documents to save rather than show (attachments of minutes).
+DOWNLOAD_FOLDERS = ("events/minutes/",)
+
+
+@require_safe
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """An uploaded file, in the embedded mode; in production nginx serves /media/ with the same headers
+    (deploy/nginx.conf). The type comes from the checked suffix, nosniff keeps browsers from guessing."""
+    content_type = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
+    try:
+        file = Path(safe_join(settings.MEDIA_ROOT, path))
+    except SuspiciousFileOperation as error:
+        raise Http404 from error
+    if content_type is None or not file.is_file():
+        raise Http404
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=path.startswith(DOWNLOAD_FOLDERS)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
