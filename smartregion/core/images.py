@@ -54,13 +54,16 @@ def image_check(upload: UploadedFile, image_format: str) -> None:
     For files kept as they are (attachments of minutes): a valid header followed by something else, or a
     decompression bomb, does not pass.
     """
+    too_many_pixels = ValidationError(_("The image has too many pixels."), code="too_many_pixels")
     try:
         upload.seek(0)
         with Image.open(upload, formats=[image_format]) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+                raise too_many_pixels
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        raise too_many_pixels from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("The file's content does not match its type. Please check the file."), code="invalid"
         ) from error
