@@ -44,7 +44,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def _huge_png() -> bytes:
-    """A PNG whose header claims 30,000 × 30,000 pixels (900 megapixels): a decompression bomb."""
+    """A PNG whose header claims 30,000 by 30,000 pixels (900 megapixels): a decompression bomb."""
     header = struct.pack(">IIBBBBB", 30_000, 30_000, 1, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
