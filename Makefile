@@ -9,13 +9,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format assets messages worker bench clean help openapi
+.PHONY: run test lint format assets messages build worker bench clean help openapi
 
 help:
 	@echo "make run    set up and start the platform with the MYK demo data (http://127.0.0.1:$(PORT))"
 	@echo "make test   set up and run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)"
 	@echo "make lint   ruff, mypy and the migrations check"
 	@echo "make worker run the background task worker (for TASK_BACKEND=database)"
+	@echo "make build  what a production server needs: runtime packages, assets, translations"
 
 $(VENV)/.runtime: requirements/base.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required.")'
@@ -38,8 +39,11 @@ build/static/.built: node_modules/.installed scripts/build_assets.mjs
 assets: build/static/.built
 
 # .mo files are built, not committed; Babel compiles them so that no gettext install is needed.
-messages: $(VENV)/.dev
+messages: $(VENV)/.runtime
 	$(PY) scripts/compile_messages.py
+
+# A production server (README, "Running in production"): no test tools, everything the site serves.
+build: $(VENV)/.runtime assets messages
 
 run: $(VENV)/.dev assets messages
 	mkdir -p var
