@@ -2,9 +2,13 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
+from smartregion.core.images import image_clean
 from smartregion.core.markdown import render_markdown
 
 from .models import Comment, Idea, IdeaEvent, ModerationEvent, ParticipationBlock, Phase, Process
@@ -16,8 +20,22 @@ class PhaseInline(admin.TabularInline):
     fields = ("kind", "title", "starts_at", "ends_at")
 
 
+class ProcessAdminForm(forms.ModelForm):
+    """A process's image is checked and re-encoded like an idea's: JPEG, PNG or WebP, without metadata,
+    so that /media/ serves it with the type it was checked as."""
+
+    class Meta:
+        model = Process
+        fields = ("image",)  # the admin adds the others (ProcessAdmin's fields)
+
+    def clean_image(self) -> Any:
+        image: File | None = self.cleaned_data.get("image")
+        return image_clean(image) if isinstance(image, UploadedFile) else image
+
+
 @admin.register(Process)
 class ProcessAdmin(admin.ModelAdmin):
+    form = ProcessAdminForm
     list_display = ("title", "visibility", "idea_count", "created_at")
     list_filter = ("visibility",)
     search_fields = ("title",)
