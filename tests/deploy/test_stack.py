@@ -180,6 +180,10 @@ def test_the_readme_production_steps_give_a_working_site_behind_nginx(stack: Sta
     # Bodies beyond the limit: nginx refuses 13 MB, the app a 5 MB JSON body (a problem document).
     too_big = browser.post(site + "/barrierefreiheit/", data=b"x" * (13 * 1024 * 1024))
     assert too_big.status_code == 413
+    assert "Datei oder Formular zu groß" in too_big.text
+    too_big_api = browser.post(site + "/api/v1/ideas", data=b"x" * (13 * 1024 * 1024))
+    assert too_big_api.status_code == 413
+    assert too_big_api.headers["Content-Type"] == "application/problem+json"
     api = browser.post(
         site + "/api/v1/ideas",
         data=json.dumps({"title": "x" * (5 * 1024 * 1024)}),
@@ -187,6 +191,8 @@ def test_the_readme_production_steps_give_a_working_site_behind_nginx(stack: Sta
     )
     assert api.status_code == 413
     assert api.headers["Content-Type"].startswith("application/problem+json")
+    # nginx's problem document (deploy/nginx/errors/413.json) says what the app's says.
+    assert too_big_api.json() | {"instance": ""} == api.json() | {"instance": ""}
 
     # The task worker runs: the mails the demo and the sign-in queued are written.
     mails = Path(stack.base / "mail")
