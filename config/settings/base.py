@@ -117,15 +117,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # "pages" holds whole pages for anonymous visitors (core/pagecache.py), apart from the rate-limit counters
 # so that a crowd of pages never evicts a counter.
+# With Redis, core.cache.FallbackRedisCache keeps the site answering (from this process's memory) while
+# Redis is away, and goes back to Redis by itself when it answers again.
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "smartregion.core.cache.FallbackRedisCache", "LOCATION": REDIS_URL},
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smartregion.core.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
         },
     }
+    # django-ratelimit warns about every backend it does not know; this one is Django's RedisCache.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # Local memory: rate limits then count per process, so N gunicorn workers allow N times the rate.
     # Acceptable for the embedded mode (docs/decisions/0002-rate-limits.md); scale-out sets REDIS_URL.
