@@ -125,5 +125,9 @@ def problems() -> list[tuple[str, str, str]]:
         422: _("Input that does not fit; errors names each field with its message."),
         429: _("Too many writes in a short time; the same limits apply as on the pages."),
         500: _("An error on our side; it is logged and looked into."),
+        503: _(
+            "The database cannot be reached for a moment, for example during maintenance; "
+            "Retry-After says after how many seconds to try again."
+        ),
     }
     return [(slug, title, when[status]) for status, (slug, title) in sorted(problem_types().items())]
