@@ -664,6 +664,8 @@ def report_print(title: str, outcome: Outcome) -> None:
             f"{sum(1 for d in duplicated if kind is None or d.startswith(kind + ':')):>5}"
             f"{sum(not a.acknowledged for a in stored):>19}"
         )
+    refused = Counter(f"{a.kind} {a.status or 'no answer'}" for a in outcome.answers if not a.acknowledged)
+    print("not acknowledged: " + (", ".join(f"{what}: {n}" for what, n in sorted(refused.items())) or "none"))
     heading = ("phase", "writes", "500", "503", "no answer", "reads", "5xx", "no answer")
     widths = (24, 7, 5, 5, 10, 7, 5, 10)
     print(
