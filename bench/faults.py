@@ -22,7 +22,7 @@ How to read it
     phases     per fault: requests sent while it lasted and the seconds after, with their 5xx (503 is
                the database's "come back in a moment", 500 an error) and those without an answer
 
-Usage: .venv/bin/python bench/faults.py [--db sqlite|postgres|both] [--writes 1200] [--redis-seconds 10]
+Usage: .venv/bin/python bench/faults.py [--db sqlite|postgres|both] [--writes 600] [--redis-seconds 10]
 tests/test_faults.py runs the same on the test database with fewer writes (marked slow and postgres).
 """
 
@@ -734,7 +734,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
-    parser.add_argument("--writes", type=int, default=1200)
+    parser.add_argument("--writes", type=int, default=600)
     parser.add_argument("--redis-seconds", type=float, default=10)
     parser.add_argument("--calm-seconds", type=float, default=5)
     args = parser.parse_args()
