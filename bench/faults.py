@@ -22,7 +22,7 @@ How to read it
     phases     per fault: requests sent while it lasted and the seconds after, with their 5xx (503 is
                the database's "come back in a moment", 500 an error) and those without an answer
 
-Usage: .venv/bin/python bench/faults.py [--db sqlite|postgres|both] [--writes 600] [--redis-seconds 10]
+Usage: .venv/bin/python bench/faults.py [--db sqlite|postgres] [--writes 600] [--redis-seconds 10]
 tests/test_faults.py runs the same on the test database with fewer writes (marked slow and postgres).
 """
 
