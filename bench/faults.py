@@ -19,7 +19,7 @@ What it does
 How to read it
     writes     acknowledged / stored / lost (acknowledged, not stored) / duplicated (stored twice); writes
                without an answer (the killed worker's) may or may not be stored and are counted apart
-    phases     per fault: requests sent while it lasted and the seconds after, with their 5xx (503 is
+    phases     per fault: requests answered while it lasted and the seconds after, with their 5xx (503 is
                the database's "come back in a moment", 500 an error) and those without an answer
 
 Usage: .venv/bin/python bench/faults.py [--db sqlite|postgres] [--writes 600] [--redis-seconds 10]
@@ -242,7 +242,7 @@ def _redirected(status: int) -> bool:
 
 @dataclass(frozen=True)
 class Answer:
-    """What a request got: its status (0 without an answer) and the phase it was sent in."""
+    """What a request got: its status (0 without an answer) and the phase in which the answer came."""
 
     kind: str
     key: str
@@ -492,8 +492,9 @@ def run_load(
             delay = start + index * interval - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            write, phase = planned[index], current["phase"]
+            write = planned[index]
             status = send(stack.port, write.method, write.path, write.headers, write.body)
+            phase = current["phase"]  # when the answer came: a request that saw a fault counts there
             with lock:
                 answers.append(Answer(write.kind, write.key, status, phase, write.acknowledged(status)))
 
@@ -501,8 +502,8 @@ def run_load(
         paths = world.reads
         index = 0
         while not stopping.is_set():
-            phase = current["phase"]
             status = send(stack.port, "GET", paths[index % len(paths)], {})
+            phase = current["phase"]
             with lock:
                 reads.append(Answer("read", paths[index % len(paths)], status, phase, 200 <= status < 400))
             index += 1

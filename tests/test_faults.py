@@ -20,7 +20,7 @@ pytestmark = [
 
 def test_acknowledged_writes_survive_faults_exactly_once(tmp_path, capsys):
     url = database_url("unused").split("?")[0]
-    outcome = faults_run(database_url=url, work_dir=tmp_path, writes=240, redis_seconds=10, calm_seconds=3)
+    outcome = faults_run(database_url=url, work_dir=tmp_path, writes=240, redis_seconds=10, calm_seconds=2.5)
     with capsys.disabled():
         report_print("faults (tests/test_faults.py)", outcome)
 
