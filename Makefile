@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    set up and start the platform with the MYK demo data (http://127.0.0.1:$(PORT))"
 	@echo "make test   set up and run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)"
-	@echo "make lint   ruff, mypy and the migrations check"
+	@echo "make lint   ruff, mypy, reuse lint (licence of every file) and the migrations check"
 	@echo "make worker run the background task worker (for TASK_BACKEND=database)"
 	@echo "make build  what a production server needs: runtime packages, assets, translations"
 
@@ -58,6 +58,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/reuse lint --quiet
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 # The API's OpenAPI schema is committed; tests/api/test_schema.py fails when it drifts from the code.

@@ -1,6 +1,6 @@
 """Shared fixtures: the region, one person per role, and the rules for tests that need real services.
 
-A test marked ``browser`` or ``postgres`` skips with a reason when the service is missing, unless
+A test marked ``browser``, ``postgres`` or ``redis`` skips with a reason when the service is missing, unless
 SMARTREGION_REQUIRE names it (CI sets it): then the missing service fails the test run.
 
 Every test runs with a fresh cache (rate limits, used TOTP codes) and without access to other hosts:
@@ -23,6 +23,7 @@ from smartregion.accounts.models import Role, User
 
 from .concurrency import race_database  # noqa: F401  (a fixture for the race tests)
 from .factories import MunicipalityFactory, RegionFactory, RoleGrantFactory, UserFactory
+from .services import redis_server  # noqa: F401  (a fixture for the tests marked redis)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRED = {item.strip() for item in os.environ.get("SMARTREGION_REQUIRE", "").split(",") if item.strip()}
@@ -40,6 +41,8 @@ def _require_services(request: pytest.FixtureRequest) -> None:
         _missing("browser", f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _missing("postgres", "needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("redis") and not shutil.which("redis-server"):
+        _missing("redis", "needs redis-server: install Debian's redis-server package")
 
 
 class OutsideNetworkError(RuntimeError):

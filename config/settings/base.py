@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that cannot be reached answers 503 with Retry-After, not 500.
+    "smartregion.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "smartregion.core.middleware.ResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,11 +124,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # "pages" holds whole pages for anonymous visitors (core/pagecache.py), apart from the rate-limit counters
 # so that a crowd of pages never evicts a counter.
+# With Redis, core.cache.FallbackRedisCache keeps the site answering (from this process's memory) while
+# Redis is away, and goes back to Redis by itself when it answers again.
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "smartregion.core.cache.FallbackRedisCache", "LOCATION": REDIS_URL},
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smartregion.core.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pages",
         },

@@ -19,6 +19,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from smartregion.core.http import DATABASE_UNAVAILABLE, UNAVAILABLE_RETRY_AFTER_SECONDS
+
 logger = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
@@ -68,6 +70,7 @@ def problem_types() -> dict[int, tuple[str, str]]:
         422: ("invalid-input", _("Invalid input")),
         429: ("rate-limited", _("Too many requests")),
         500: ("server-error", _("Server error")),
+        503: ("unavailable", _("Temporarily unavailable")),
     }
 
 
@@ -88,6 +91,8 @@ def problem_response(
     )
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="SmartRegion"'
+    if status == 503:
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
     return response
 
 
@@ -178,12 +183,20 @@ def install(api: NinjaAPI) -> None:
         # A body without Content-Length can exceed DATA_UPLOAD_MAX_MEMORY_SIZE only while it is read.
         return problem_response(request, 413, _("The request is too large."))
 
+    def on_database_unavailable(request: HttpRequest, exc: Any) -> HttpResponse:
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+        return problem_response(
+            request, 503, _("The service is unavailable for a moment. Please try again in a minute.")
+        )
+
     def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return problem_response(request, 500, _("Something went wrong on our side. Please try again later."))
 
     api.add_exception_handler(Exception, on_error)
     api.add_exception_handler(ApiProblem, on_problem)
+    for unavailable in DATABASE_UNAVAILABLE:
+        api.add_exception_handler(unavailable, on_database_unavailable)
     api.add_exception_handler(NinjaValidationError, on_request_invalid)
     api.add_exception_handler(DjangoValidationError, on_service_invalid)
     api.add_exception_handler(AuthenticationError, on_unauthenticated)

@@ -129,5 +129,9 @@ def problems() -> list[tuple[str, str, str]]:
             "how many seconds to wait."
         ),
         500: _("An error on our side; it is logged and looked into."),
+        503: _(
+            "The database cannot be reached for a moment, for example during maintenance; "
+            "Retry-After says after how many seconds to try again."
+        ),
     }
     return [(slug, title, when[status]) for status, (slug, title) in sorted(problem_types().items())]

@@ -4,10 +4,16 @@ across origins, and how long a refused client should wait."""
 import ipaddress
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponseBase
 
 # Seconds a client over a rate limit is asked to wait (Retry-After); the shortest window of our limits.
 RETRY_AFTER_SECONDS = 60
+# The database errors that mean "cannot reach the database right now" (server down or restarting, a
+# connection cut, SQLite locked past its timeout), as opposed to a bug: the answer is 503, not 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Seconds after which a client may try again while the database is away (the Retry-After of a 503).
+UNAVAILABLE_RETRY_AFTER_SECONDS = 30
 
 
 def client_ip(request: HttpRequest) -> str:

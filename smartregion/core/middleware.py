@@ -1,17 +1,19 @@
 """Request middleware shared by every app."""
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 
-from .http import RETRY_AFTER_SECONDS
+from .http import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, UNAVAILABLE_RETRY_AFTER_SECONDS
 
 # No page uses a camera, microphone, the position ("my location" is not offered on the maps), payment or
 # devices: browsers refuse them to the site and to anything it might embed.
@@ -37,6 +39,8 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
+logger = logging.getLogger(__name__)
+
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """German unless the person chose another language with the switch (language cookie).
@@ -61,6 +65,37 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def database_unavailable_response() -> HttpResponse:
+    """A static page (no database, no context processors) saying the site is back in a moment."""
+    response = HttpResponse(render_to_string("core/database_unavailable.html"), status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After instead of 500 while the database cannot be reached.
+
+    First in MIDDLEWARE, so its ``process_exception`` is the last one asked about an exception from a
+    view or its template. Nothing is kept from the failed request: Django closes the broken connection
+    when the request ends (``close_old_connections``), and the next request connects anew, so the site
+    recovers by itself once the database is back. The API answers the same with a problem document
+    (``api/problems.py``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response()
 
 
 class RequestSizeLimitMiddleware(MiddlewareMixin):

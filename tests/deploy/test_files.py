@@ -36,8 +36,7 @@ def test_every_unit_runs_an_existing_command_with_the_environment_file(unit):
     assert "Environment=DJANGO_SETTINGS_MODULE=config.settings.production" in text
     if "manage.py" in command:
         name = command.split("manage.py", 1)[1].split()[0]
-        # `backup` comes with the backup and restore work (a branch of its own); the rest must exist.
-        assert name in get_commands() or name == "backup", name
+        assert name in get_commands(), name
     else:
         assert "gunicorn --config deploy/gunicorn.conf.py" in command
     if "Type=oneshot" in text:

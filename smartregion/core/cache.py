@@ -1,0 +1,125 @@
+"""A Redis cache that keeps the site answering while Redis is away.
+
+Both caches (rate-limit counters and the page cache) live in Redis when REDIS_URL is set. Without this
+backend a Redis restart turns every anonymous page, every API read and every rate-limited write into a
+500. ``FallbackRedisCache`` is Django's ``RedisCache`` with a circuit breaker: the first connection
+error opens it, and for ``RETRY_SECONDS`` every call goes to a local-memory cache of this process
+instead of waiting for Redis again. Then the next call tries Redis once more; when it answers, the
+breaker closes and Redis is used again, with nothing to restart.
+
+While the breaker is open each gunicorn worker counts rate limits for itself (as in the embedded mode,
+docs/decisions/0002-rate-limits.md) and keeps its own pages; a page changed meanwhile is retired in that
+worker only, and in the others after ``PAGE_CACHE_SECONDS`` at the latest, as the page cache promises.
+The outage is logged once when it begins and once when it ends, not per request.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+class FallbackRedisCache(RedisCache):
+    """Redis, or this process's memory while Redis cannot be reached (see the module's docstring).
+
+    OPTIONS take ``RETRY_SECONDS`` (default 5) besides redis-py's connection options; the socket
+    timeouts default to one second and failed commands are not retried, so that a Redis that is gone
+    costs a request at most one short wait.
+    """
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS", {}))
+        self.retry_seconds = float(options.pop("RETRY_SECONDS", 5))
+        options.setdefault("socket_connect_timeout", 1)
+        options.setdefault("socket_timeout", 1)
+        options.setdefault("retry", Retry(NoBackoff(), 0))
+        super().__init__(server, {**params, "OPTIONS": options})
+        local_params = {key: value for key, value in params.items() if key != "OPTIONS"}
+        self._local = LocMemCache(
+            f"redis-fallback:{server}:{params.get('KEY_PREFIX', '')}",
+            {**local_params, "OPTIONS": {"MAX_ENTRIES": 2000}},
+        )
+        self._closed_at = 0.0  # monotonic time until which Redis is not tried again
+        self._down = False
+        self._lock = threading.Lock()
+
+    def _redis_allowed(self) -> bool:
+        return not self._down or time.monotonic() >= self._closed_at
+
+    def _failed(self, error: Exception) -> None:
+        with self._lock:
+            if not self._down:
+                logger.warning(
+                    "Redis unreachable (%s): caching and rate-limiting in this process's memory "
+                    "until it answers again",
+                    error,
+                )
+            self._down = True
+            self._closed_at = time.monotonic() + self.retry_seconds
+
+    def _succeeded(self) -> None:
+        if self._down:
+            with self._lock:
+                if self._down:
+                    logger.warning("Redis answers again: caching and rate-limiting in Redis")
+                    self._down = False
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if self._redis_allowed():
+            try:
+                result = getattr(super(), method)(*args, **kwargs)
+            except UNAVAILABLE as error:
+                self._failed(error)
+            else:
+                self._succeeded()
+                return result
+        return getattr(self._local, method)(*args, **kwargs)
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return bool(self._call("add", key, value, timeout, version))
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._call("get", key, default, version)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        self._call("set", key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return bool(self._call("touch", key, timeout, version))
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return bool(self._call("delete", key, version))
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return dict(self._call("get_many", list(keys), version))
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return bool(self._call("has_key", key, version))
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return int(self._call("incr", key, delta, version))
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        return list(self._call("set_many", data, timeout, version))
+
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        self._call("delete_many", list(keys), version)
+
+    def clear(self) -> None:
+        self._local.clear()
+        self._call("clear")
