@@ -576,6 +576,13 @@ def notifications_mark_read(*, user: Any) -> int:
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
+def contributor_notifications_stop(*, assisted: AssistedContribution) -> None:
+    """Stop news about an idea to the e-mail contact of the person who brought it in (idempotent)."""
+    AssistedContribution.objects.filter(pk=assisted.pk, notifications_stopped_at__isnull=True).update(
+        notifications_stopped_at=timezone.now()
+    )
+
+
 def digest_set(*, user: Any, enabled: bool) -> None:
     """Switch the daily e-mail digest on or off."""
     NotificationPreference.objects.update_or_create(user=user, defaults={"email_digest": enabled})
