@@ -251,41 +251,40 @@ def test_bulk_and_list_mail_get_no_acknowledgement(process, headers, django_capt
 
 
 @pytest.mark.parametrize(
-    ("subject", "headers", "reason"),
+    ("case", "reason"),
     [
-        ("Gewinnen Sie!", {"X-Spam-Flag": "YES"}, "The mail server marked the e-mail as spam."),
+        (("Gewinnen Sie!", {"X-Spam-Flag": "YES"}), "The mail server marked the e-mail as spam."),
         (
-            "Radweg",
-            {"X-Spam-Status": "Yes, score=9.1 required=5.0"},
+            ("Radweg", {"X-Spam-Status": "Yes, score=9.1 required=5.0"}),
             "The mail server marked the e-mail as spam.",
         ),
         (
-            "Radweg",
-            {"Auto-Submitted": "auto-replied"},
+            ("Radweg", {"Auto-Submitted": "auto-replied"}),
             "The e-mail is an automatic reply (e.g. an out-of-office notice).",
         ),
         (
-            "Radweg",
-            {"Auto-Submitted": "auto-generated"},
+            ("Radweg", {"Auto-Submitted": "auto-generated"}),
             "The e-mail is an automatic reply (e.g. an out-of-office notice).",
         ),
         (
-            "Radweg",
-            {"X-Autoreply": "yes"},
+            ("Radweg", {"X-Autoreply": "yes"}),
             "The e-mail is an automatic reply (e.g. an out-of-office notice).",
         ),
-        ("Abwesenheitsnotiz: Radweg", {}, "The e-mail is an automatic reply (e.g. an out-of-office notice)."),
         (
-            "Automatische Antwort: Radweg",
-            {},
+            ("Abwesenheitsnotiz: Radweg", {}),
             "The e-mail is an automatic reply (e.g. an out-of-office notice).",
         ),
-        ("Out of Office: Radweg", {}, "The e-mail is an automatic reply (e.g. an out-of-office notice)."),
+        (
+            ("Automatische Antwort: Radweg", {}),
+            "The e-mail is an automatic reply (e.g. an out-of-office notice).",
+        ),
+        (("Out of Office: Radweg", {}), "The e-mail is an automatic reply (e.g. an out-of-office notice)."),
     ],
 )
 def test_spam_and_auto_replies_never_become_ideas_nor_get_an_answer(
-    process, tmp_path, subject, headers, reason, django_capture_on_commit_callbacks
+    process, tmp_path, case, reason, django_capture_on_commit_callbacks
 ):
+    subject, headers = case
     _write(tmp_path / "in", "a", _message(subject=subject, headers=headers))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -408,27 +407,45 @@ OWN_WORDS = "Bitte eine Mitfahrbank an der Kirche in Kruft aufstellen."
     "history",
     [
         # Outlook, German
-        "-----Ursprüngliche Nachricht-----\nVon: Hannelore Beispiel <hannelore@example.net>\n"
-        "Gesendet: Montag, 3. November 2025 10:12\nAn: Erika\nBetreff: Bank\n\nHauptstraße 12, Tel. 02654 98765",
+        (
+            "-----Ursprüngliche Nachricht-----\nVon: Hannelore Beispiel <hannelore@example.net>\n"
+            "Gesendet: Montag, 3. November 2025 10:12\nAn: Erika\nBetreff: Bank\n\n"
+            "Hauptstraße 12, Tel. 02654 98765"
+        ),
         # Outlook without the dashed line
-        "________________________________\nVon: Hannelore Beispiel <hannelore@example.net>\n"
-        "Gesendet: Montag, 3. November 2025\n\nHauptstraße 12, Tel. 02654 98765",
+        (
+            "________________________________\nVon: Hannelore Beispiel <hannelore@example.net>\n"
+            "Gesendet: Montag, 3. November 2025\n\nHauptstraße 12, Tel. 02654 98765"
+        ),
         # Outlook, English
-        "-----Original Message-----\nFrom: Hannelore Beispiel\nSent: Monday\n\nHauptstraße 12, Tel. 02654 98765",
+        (
+            "-----Original Message-----\nFrom: Hannelore Beispiel\nSent: Monday\n\n"
+            "Hauptstraße 12, Tel. 02654 98765"
+        ),
         # Gmail forward
-        "---------- Forwarded message ---------\nFrom: Hannelore Beispiel <hannelore@example.net>\n"
-        "Date: Mon, 3 Nov 2025\n\nHauptstraße 12, Tel. 02654 98765",
+        (
+            "---------- Forwarded message ---------\nFrom: Hannelore Beispiel <hannelore@example.net>\n"
+            "Date: Mon, 3 Nov 2025\n\nHauptstraße 12, Tel. 02654 98765"
+        ),
         # Thunderbird forward
-        "-------- Weitergeleitete Nachricht --------\nBetreff: Bank\nDatum: 03.11.25\n"
-        "Von: Hannelore Beispiel <hannelore@example.net>\n\nHauptstraße 12, Tel. 02654 98765",
+        (
+            "-------- Weitergeleitete Nachricht --------\nBetreff: Bank\nDatum: 03.11.25\n"
+            "Von: Hannelore Beispiel <hannelore@example.net>\n\nHauptstraße 12, Tel. 02654 98765"
+        ),
         # Apple Mail forward
-        "Anfang der weitergeleiteten Nachricht:\n\nVon: Hannelore Beispiel <hannelore@example.net>\n"
-        "Hauptstraße 12, Tel. 02654 98765",
+        (
+            "Anfang der weitergeleiteten Nachricht:\n\nVon: Hannelore Beispiel <hannelore@example.net>\n"
+            "Hauptstraße 12, Tel. 02654 98765"
+        ),
         # A reply with its attribution line wrapped over two lines, and quoted text
-        "Am Mo., 3. Nov. 2025 um 10:12 Uhr schrieb Hannelore Beispiel <\nhannelore@example.net>:\n"
-        "> Hauptstraße 12, Tel. 02654 98765",
-        "On Mon, Nov 3, 2025 at 10:12 Hannelore Beispiel <hannelore@example.net> wrote:\n"
-        "> Hauptstraße 12, Tel. 02654 98765",
+        (
+            "Am Mo., 3. Nov. 2025 um 10:12 Uhr schrieb Hannelore Beispiel <\nhannelore@example.net>:\n"
+            "> Hauptstraße 12, Tel. 02654 98765"
+        ),
+        (
+            "On Mon, Nov 3, 2025 at 10:12 Hannelore Beispiel <hannelore@example.net> wrote:\n"
+            "> Hauptstraße 12, Tel. 02654 98765"
+        ),
         # The signature
         "-- \nHannelore Beispiel\nHauptstraße 12, Tel. 02654 98765",
     ],

@@ -222,9 +222,11 @@ def test_every_mail_is_imported_once_or_refused_with_a_logged_reason(
         _mail("Zum Schluss", "Eine Idee nach all den kaputten Mails."),
     )
 
-    with caplog.at_level("INFO", logger="smartregion.participation.intake"):
-        with django_capture_on_commit_callbacks(execute=True):
-            output, error = _run(process, folder.url())
+    with (
+        caplog.at_level("INFO", logger="smartregion.participation.intake"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        output, error = _run(process, folder.url())
 
     assert error is not None  # refused mails make the run fail, so that cron tells the operator
     assert "8 refused" in str(error)
