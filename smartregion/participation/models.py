@@ -538,6 +538,7 @@ class Notification(models.Model):
         NEW_COMMENT = "new_comment", _("New comment")
         NEW_IDEA = "new_idea", _("New idea in a process")
         MEASURE_UPDATE = "measure_update", _("News from a measure that took up an idea")
+        IDEA_MODERATED = "idea_moderated", _("An idea was edited by the moderation")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -135,6 +135,9 @@ rules.add_perm(
 # Staff record ideas that came in by telephone, letter, e-mail or at an event, on behalf of others.
 rules.add_perm("participation.record_idea", is_staff | is_coordinator)
 rules.add_perm("participation.moderate_idea", is_staff | coordinates_idea_municipality)
+# Correcting and redacting any idea's content (in every status), with a public reason: the moderators'
+# desk, not the author's edit. Coordinators do it for the ideas of the municipalities they coordinate.
+rules.add_perm("participation.redact_idea", is_staff | coordinates_idea_municipality)
 rules.add_perm(
     "participation.support_idea", is_participant & process_is_public & idea_is_open & phase_allows_support
 )

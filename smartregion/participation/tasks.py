@@ -68,6 +68,20 @@ def notify_idea_status(*, idea_id: int, actor_id: int | None) -> int:
     return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_STATUS, idea=idea, message=message)
 
 
+@task()
+def notify_idea_moderated(*, idea_id: int, actor_id: int | None) -> int:
+    """Tell the author (or the contributor's e-mail contact) that the moderation edited the idea, and why."""
+    idea = Idea.objects.get(pk=idea_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("The moderation edited “%(title)s”: %(reason)s") % {
+            "title": idea.title,
+            "reason": idea.moderation_note,
+        }
+    contributor_mail(idea=idea, news=message)
+    recipients = {idea.author_id} - {actor_id} if idea.author_id else set()
+    return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_MODERATED, idea=idea, message=message)
+
+
 def contributor_unsubscribe_token(assisted_id: int) -> str:
     """A signed token for the link that stops news about one idea to its contributor's e-mail address."""
     return signing.dumps({"a": assisted_id}, salt=CONTRIBUTOR_UNSUBSCRIBE_SALT)

@@ -406,6 +406,7 @@ def _idea_page(
             "may_report": may_report,
             "may_follow": user.has_perm("participation.follow", idea),
             "may_moderate_idea": user.has_perm("participation.moderate_idea", idea),
+            "may_redact_idea": user.has_perm("participation.redact_idea", idea),
             "may_moderate_comments": may_moderate_comments,
             "comments": comments,
             "comment_form": comment_form,
