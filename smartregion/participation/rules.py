@@ -159,5 +159,5 @@ rules.add_perm("participation.view_moderation_queue", is_staff | is_coordinator)
 rules.add_perm("participation", is_program_office)
 add_model_perms("participation", "process", is_program_office, ("add", "change", "delete"))
 add_model_perms("participation", "phase", is_program_office, CRUD)
-for model_name in ("comment", "ideaevent", "moderationevent", "participationblock"):
+for model_name in ("comment", "ideaevent", "inboundmessage", "moderationevent", "participationblock"):
     add_model_perms("participation", model_name, is_program_office, ("view",))
