@@ -140,6 +140,8 @@ def _outcome(response) -> str:
 )
 def test_edit_matrix(signed_in_with_idea, role, state, expected):
     client, user, idea = signed_in_with_idea(role, state)
+    may = user is not None and user.has_perm("participation.redact_idea", idea)
+    assert may == (expected == DONE)
     url = reverse("participation:idea_edit", args=[idea.pk])
 
     page_outcome = _outcome(client.get(url))
