@@ -358,7 +358,7 @@ def idea_edit_by_moderation(
                 % {"passage": missing[0]}
             }
         )
-    current = Idea.objects.select_for_update().select_related("municipality").get(pk=idea.pk)
+    current = Idea.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=idea.pk)
     previous = _idea_version(current)
     old_image = current.image.name if (remove_image or image is not None) else ""
     if remove_image and image is None:

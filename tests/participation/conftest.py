@@ -3,6 +3,8 @@ skips with a reason when Dovecot is missing, or fails when SMARTREGION_REQUIRE n
 autouse: the staff-side modules in this folder build their own data (staff_support.py) and must not
 change behaviour because of this file."""
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,14 +48,21 @@ def citizen_client(client, citizen):
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    """A private Dovecot on loopback for this test session (imaps, STARTTLS, a wrong-host certificate)."""
+def dovecot() -> Iterator[DovecotServer]:
+    """A private Dovecot on loopback for this test session (imaps, STARTTLS, a wrong-host certificate).
+
+    Its folder is a directory of its own rather than pytest's tmp_path, whose parents are private to the
+    user running the tests: as root, Dovecot's unprivileged processes could not reach it.
+    """
     if not Path(DOVECOT).is_file():
         _missing("imap", "Dovecot not found; install Debian's dovecot-imapd package")
-    server = DovecotServer(tmp_path_factory.mktemp("dovecot"))
+    folder = Path(tempfile.mkdtemp(prefix="smartregion-dovecot-"))
+    server = DovecotServer(folder)
     try:
         server.start()
     except RuntimeError as error:
+        shutil.rmtree(folder, ignore_errors=True)
         _missing("imap", f"Dovecot did not start: {error}")
     yield server
     server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
