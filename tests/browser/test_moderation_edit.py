@@ -75,8 +75,17 @@ def test_a_moderator_redacts_a_phone_number_and_fixes_the_domain(
     expect(page.locator("h1")).to_contain_text("Mitfahrbank am Bahnhof Andernach")
     audit.check(page)
 
+    # Mark the number in the description and add it to the passages with the button (JavaScript; without
+    # it the passage is typed into the field, as the HTTP tests do).
+    page.locator("#id_body").evaluate(
+        "(field, passage) => { const at = field.value.indexOf(passage); field.focus();"
+        " field.setSelectionRange(at, at + passage.length); }",
+        PHONE,
+    )
+    page.get_by_role("button", name="Markierte Stelle entfernen").click()
+    expect(page.locator("#id_redactions")).to_have_value(PHONE)
+    expect(page.locator("#redact-status")).to_have_text(f"Wird entfernt: {PHONE}")
     # Sending without a reason: a German message on the field, nothing changed.
-    page.get_by_label("Zu entfernende Stellen").fill(PHONE)
     submit(page, page.locator("main form[enctype='multipart/form-data']"))
     expect(page.locator("#id_reason_error")).to_have_text(
         "Bitte geben Sie eine öffentliche Begründung für die Bearbeitung an."
