@@ -248,6 +248,13 @@ EVENT_PERSONAL_DATA_RETENTION_DAYS = env.int("EVENT_PERSONAL_DATA_RETENTION_DAYS
 EVENT_GUEST_CONFIRMATION_HOURS = env.int("EVENT_GUEST_CONFIRMATION_HOURS", default=48)
 # The mailbox whose messages become ideas (participation.intake), e.g. imaps://user:pass@host/INBOX.
 IDEA_MAIL_IMAP_URL = env.str("IDEA_MAIL_IMAP_URL", default="")
+# A PEM file of CA certificates the mail server's certificate is checked against (empty: the system's).
+IDEA_MAIL_CA_FILE = env.str("IDEA_MAIL_CA_FILE", default="")
+# imap:// without STARTTLS, for a mail server on the same machine only: the password travels unencrypted.
+IDEA_MAIL_ALLOW_PLAIN = env.bool("IDEA_MAIL_ALLOW_PLAIN", default=False)
+# At most this many automatic acknowledgements per sender address within 24 hours (a forged sender
+# must not turn the mailbox into a mail cannon).
+IDEA_MAIL_ACKNOWLEDGEMENTS_PER_DAY = env.int("IDEA_MAIL_ACKNOWLEDGEMENTS_PER_DAY", default=3)
 
 # --- Open data (opendata app): what the DCAT-AP.de catalogue says about every dataset -----------------
 # Licence of all datasets: "dl-by-de/2.0" (Datenlizenz Deutschland, Namensnennung 2.0) or "cc-by/4.0".

@@ -11,7 +11,16 @@ from django.http import HttpRequest
 from smartregion.core.images import image_clean
 from smartregion.core.markdown import render_markdown
 
-from .models import Comment, Idea, IdeaEvent, ModerationEvent, ParticipationBlock, Phase, Process
+from .models import (
+    Comment,
+    Idea,
+    IdeaEvent,
+    InboundMessage,
+    ModerationEvent,
+    ParticipationBlock,
+    Phase,
+    Process,
+)
 
 
 class PhaseInline(admin.TabularInline):
@@ -92,3 +101,12 @@ class ModerationEventAdmin(ReadOnlyAdmin):
 class ParticipationBlockAdmin(ReadOnlyAdmin):
     list_display = ("user", "reason", "until", "created_at")
     list_select_related = ("user",)
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    """What became of each e-mail to the idea mailbox: the idea it became, or why it was refused."""
+
+    list_display = ("received_at", "message_id", "sender", "idea", "refusal")
+    list_select_related = ("idea",)
+    search_fields = ("message_id", "sender")

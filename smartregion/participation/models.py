@@ -182,6 +182,12 @@ class Idea(TimeStampedModel):
         _("status"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.SUBMITTED, db_index=True
     )
     status_reason = models.TextField(_("public reason for the status"), blank=True)
+    moderation_note = models.CharField(
+        _("public note of the moderation"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the moderation last edited the idea; shown on the idea's page."),
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -301,6 +307,12 @@ class AssistedContribution(models.Model):
         max_length=200,
         help_text=_("Shown as author, e.g. 'submitted by telephone' or 'Workshop Andernach'."),
     )
+    notifications_stopped_at = models.DateTimeField(
+        _("news about the idea unsubscribed at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: an e-mail contact hears what becomes of the idea."),
+    )
 
     class Meta:
         verbose_name = _("assisted contribution")
@@ -317,6 +329,7 @@ class IdeaEvent(AuditEvent):
         SUBMITTED = "submitted", _("Submitted")
         STATUS_CHANGED = "status_changed", _("Status changed")
         EDITED = "edited", _("Edited")
+        MODERATED = "moderated", _("Edited by the moderation")
         MERGED = "merged", _("Merged")
 
     idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="events")
@@ -525,6 +538,7 @@ class Notification(models.Model):
         NEW_COMMENT = "new_comment", _("New comment")
         NEW_IDEA = "new_idea", _("New idea in a process")
         MEASURE_UPDATE = "measure_update", _("News from a measure that took up an idea")
+        IDEA_MODERATED = "idea_moderated", _("An idea was edited by the moderation")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -571,7 +585,7 @@ class NotificationPreference(models.Model):
 
 
 class InboundMessage(models.Model):
-    """An e-mail turned into an idea; the Message-ID makes the import idempotent."""
+    """An e-mail turned into an idea or refused; the Message-ID makes the import idempotent."""
 
     message_id = models.CharField(_("Message-ID"), max_length=500, unique=True)
     idea = models.ForeignKey(
@@ -579,10 +593,13 @@ class InboundMessage(models.Model):
     )
     sender = models.CharField(_("sender"), max_length=300)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    refusal = models.TextField(_("why the e-mail was refused"), blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledgement sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbound e-mail")
         verbose_name_plural = _("inbound e-mails")
+        indexes = [models.Index(fields=["sender", "acknowledged_at"], name="inbound_acknowledged")]
 
     def __str__(self) -> str:
         return self.message_id

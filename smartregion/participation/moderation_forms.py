@@ -193,3 +193,106 @@ class IdeaRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         if municipalities is not None:
             cast(forms.ModelChoiceField, self.fields["municipality"]).queryset = municipalities
+
+
+class IdeaModerationForm(forms.Form):
+    """The moderators' edit of an idea: its content, passages to redact, and the public reason."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    body = forms.CharField(
+        label=_("Description"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown is possible."),
+    )
+    redactions = forms.CharField(
+        label=_("Passages to remove"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One passage per line, copied exactly from the title or the description, e.g. a telephone "
+            "number or a name. Each is replaced by “[entfernt]” everywhere it occurs."
+        ),
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label=_("Domains of life"),
+        queryset=domain_list(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please choose at least one domain of life.")},
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=municipality_list(),
+        required=False,
+        empty_label=_("The whole region"),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=5,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Empty together with the longitude: no place."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=5,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    image = forms.FileField(
+        label=_("New image"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Replaces the current image. A JPEG, PNG or WebP file of up to 5 MB."),
+    )
+    remove_image = forms.BooleanField(label=_("Remove the current image"), required=False)
+    image_alt = forms.CharField(label=_("Image description"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=300,
+        help_text=_(
+            "Shown on the idea's page as “edited by the moderation” and sent to the author, e.g. "
+            "“Telephone number removed”."
+        ),
+        error_messages={"required": _("Please give a public reason for the edit.")},
+    )
+
+    def __init__(self, *args: Any, idea: Idea, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": idea.title,
+                "body": idea.body,
+                "domains": list(idea.domains.all()),
+                "municipality": idea.municipality,
+                "latitude": idea.latitude,
+                "longitude": idea.longitude,
+                "image_alt": idea.image_alt,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["municipality"]).queryset = municipalities
+        if not idea.image:
+            del self.fields["remove_image"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned data as keyword arguments of ``services.idea_edit_by_moderation``."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "body": data["body"],
+            "domains": list(data["domains"]),
+            "municipality": data["municipality"],
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
+            "image": data["image"] or None,
+            "image_alt": data["image_alt"],
+            "remove_image": data.get("remove_image", False),
+            "redactions": data["redactions"].splitlines(),
+            "reason": data["reason"],
+        }

@@ -135,6 +135,9 @@ rules.add_perm(
 # Staff record ideas that came in by telephone, letter, e-mail or at an event, on behalf of others.
 rules.add_perm("participation.record_idea", is_staff | is_coordinator)
 rules.add_perm("participation.moderate_idea", is_staff | coordinates_idea_municipality)
+# Correcting and redacting any idea's content (in every status), with a public reason: the moderators'
+# desk, not the author's edit. Coordinators do it for the ideas of the municipalities they coordinate.
+rules.add_perm("participation.redact_idea", is_staff | coordinates_idea_municipality)
 rules.add_perm(
     "participation.support_idea", is_participant & process_is_public & idea_is_open & phase_allows_support
 )
@@ -156,5 +159,5 @@ rules.add_perm("participation.view_moderation_queue", is_staff | is_coordinator)
 rules.add_perm("participation", is_program_office)
 add_model_perms("participation", "process", is_program_office, ("add", "change", "delete"))
 add_model_perms("participation", "phase", is_program_office, CRUD)
-for model_name in ("comment", "ideaevent", "moderationevent", "participationblock"):
+for model_name in ("comment", "ideaevent", "inboundmessage", "moderationevent", "participationblock"):
     add_model_perms("participation", model_name, is_program_office, ("view",))

@@ -128,9 +128,24 @@ def idea_get(*, pk: int) -> Idea:
         .prefetch_related(
             "domains",
             "process__phases",
-            Prefetch("events", queryset=IdeaEvent.objects.filter(kind=IdeaEvent.Kind.STATUS_CHANGED)),
+            # The public history: status changes and the moderation's edits, each with its public reason.
+            Prefetch(
+                "events",
+                queryset=IdeaEvent.objects.filter(
+                    kind__in=[IdeaEvent.Kind.STATUS_CHANGED, IdeaEvent.Kind.MODERATED]
+                ),
+            ),
         )
         .get(pk=pk)
+    )
+
+
+def idea_earlier_versions(*, idea: Idea) -> list[IdeaEvent]:
+    """The moderation's edits of an idea with the version before each, newest first: for staff only."""
+    return list(
+        IdeaEvent.objects.filter(idea=idea, kind=IdeaEvent.Kind.MODERATED)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
     )
 
 

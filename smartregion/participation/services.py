@@ -8,20 +8,24 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from smartregion.accounts.models import User
 from smartregion.core.images import image_clean
 from smartregion.core.markdown import render_markdown
+from smartregion.core.pagecache import pages_changed
 from smartregion.core.permissions import authorize
 from smartregion.core.text import search_document
 
 from . import selectors, tasks
+from .apps import PAGES
 from .models import (
     PUBLIC_IDEA_STATUSES,
     AssistedContribution,
@@ -283,6 +287,110 @@ def idea_update(
     idea.domains.set(domains)
     IdeaEvent.objects.create(idea=idea, actor=actor, kind=IdeaEvent.Kind.EDITED)
     return idea
+
+
+def _idea_version(idea: Idea) -> dict[str, Any]:
+    """What the moderation can change of an idea, as JSON for its history."""
+    return {
+        "title": idea.title,
+        "body": idea.body,
+        "domains": sorted(domain.slug for domain in idea.domains.all()),
+        "municipality": idea.municipality.slug if idea.municipality else None,
+        "latitude": str(idea.latitude) if idea.latitude is not None else None,
+        "longitude": str(idea.longitude) if idea.longitude is not None else None,
+        "image": idea.image.name or None,
+        "image_alt": idea.image_alt,
+    }
+
+
+def redaction_marker() -> str:
+    """What replaces a redacted passage, in the site's language ("[entfernt]")."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("[removed]")
+
+
+def _redact(text: str, passages: list[str]) -> str:
+    for passage in passages:
+        text = text.replace(passage, redaction_marker())
+    return text
+
+
+@transaction.atomic
+def idea_edit_by_moderation(
+    *,
+    actor: User,
+    idea: Idea,
+    reason: str,
+    title: str,
+    body: str,
+    domains: Iterable[Any],
+    municipality: Any = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    image: UploadedFile | None = None,
+    image_alt: str = "",
+    remove_image: bool = False,
+    redactions: Iterable[str] = (),
+) -> Idea:
+    """Correct and redact an idea in any status, with a public reason (shown as "edited by the moderation").
+
+    Every passage in ``redactions`` is replaced by "[entfernt]" in the title and text as submitted. The
+    version before is kept in the idea's history for staff; a removed or replaced image file is deleted,
+    since files under MEDIA_URL are public. The author, or the e-mail contact of the person who sent the
+    idea, is notified.
+    """
+    authorize(actor, "participation.redact_idea", idea)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a public reason for the edit.")})
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    if municipality is not None and municipality.pk != idea.municipality_id:
+        # A coordinator may move an idea only to a municipality they coordinate as well.
+        authorize(actor, "participation.redact_idea", Idea(municipality=municipality))
+    passages = sorted({line.strip() for line in redactions if line.strip()}, key=len, reverse=True)
+    missing = [passage for passage in passages if passage not in title and passage not in body]
+    if missing:
+        raise ValidationError(
+            {
+                "redactions": _("This passage does not occur in the title or the text: “%(passage)s”")
+                % {"passage": missing[0]}
+            }
+        )
+    current = Idea.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=idea.pk)
+    previous = _idea_version(current)
+    old_image = current.image.name if (remove_image or image is not None) else ""
+    if remove_image and image is None:
+        current.image, image_alt = None, ""
+    _fill_idea(
+        current,
+        title=_redact(title, passages),
+        body=_redact(body, passages),
+        municipality=municipality,
+        latitude=latitude,
+        longitude=longitude,
+        image=image,
+        image_alt=image_alt if (image is not None or current.image) else "",
+    )
+    current.moderation_note = reason[:300]
+    current.save()
+    current.domains.set(domains)
+    IdeaEvent.objects.create(
+        idea=current,
+        actor=actor,
+        kind=IdeaEvent.Kind.MODERATED,
+        reason=current.moderation_note,
+        data={"previous": previous, "redacted_passages": len(passages)},
+    )
+    if old_image and old_image != current.image.name:
+        storage = current.image.storage
+        transaction.on_commit(partial(storage.delete, old_image))
+    # The pages, the API and the feeds show the new text from now on (the signals retire the pages at
+    # once as well; this makes sure nothing rendered during the transaction survives it).
+    transaction.on_commit(partial(pages_changed, PAGES))
+    transaction.on_commit(partial(tasks.notify_idea_moderated.enqueue, idea_id=current.pk, actor_id=actor.pk))
+    return current
 
 
 def _recount_supports(*idea_ids: int) -> None:
@@ -574,6 +682,13 @@ def follow_set(
 def notifications_mark_read(*, user: Any) -> int:
     """Mark all of a person's notifications as read."""
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def contributor_notifications_stop(*, assisted: AssistedContribution) -> None:
+    """Stop news about an idea to the e-mail contact of the person who brought it in (idempotent)."""
+    AssistedContribution.objects.filter(pk=assisted.pk, notifications_stopped_at__isnull=True).update(
+        notifications_stopped_at=timezone.now()
+    )
 
 
 def digest_set(*, user: Any, enabled: bool) -> None:

@@ -5,7 +5,9 @@ Tasks take ids, are enqueued on commit, and are idempotent where a retry could d
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,9 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .models import Comment, Follow, Idea, Notification, NotificationPreference
+from smartregion.core.mail import email_enqueue
+
+from .models import AssistedContribution, Channel, Comment, Follow, Idea, Notification, NotificationPreference
 
 UNSUBSCRIBE_SALT = "participation.digest-unsubscribe"
+CONTRIBUTOR_UNSUBSCRIBE_SALT = "participation.contributor-unsubscribe"
 
 
 def _notify(*, user_ids: set[int], kind: str, idea: Idea, message: str) -> int:
@@ -57,7 +62,85 @@ def notify_idea_status(*, idea_id: int, actor_id: int | None) -> int:
             "title": idea.title,
             "status": idea.get_status_display(),
         }
+        if idea.status_reason:
+            message = f"{message} – {idea.status_reason}"
+    contributor_mail(idea=idea, news=message)
     return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_STATUS, idea=idea, message=message)
+
+
+@task()
+def notify_idea_moderated(*, idea_id: int, actor_id: int | None) -> int:
+    """Tell the author (or the contributor's e-mail contact) that the moderation edited the idea, and why."""
+    idea = Idea.objects.get(pk=idea_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("The moderation edited “%(title)s”: %(reason)s") % {
+            "title": idea.title,
+            "reason": idea.moderation_note,
+        }
+    contributor_mail(idea=idea, news=message)
+    recipients = {idea.author_id} - {actor_id} if idea.author_id else set()
+    return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_MODERATED, idea=idea, message=message)
+
+
+def contributor_unsubscribe_token(assisted_id: int) -> str:
+    """A signed token for the link that stops news about one idea to its contributor's e-mail address."""
+    return signing.dumps({"a": assisted_id}, salt=CONTRIBUTOR_UNSUBSCRIBE_SALT)
+
+
+def contributor_unsubscribe_id(token: str) -> int | None:
+    """The contribution a contributor's unsubscribe token was made for, or None when it is not valid."""
+    try:
+        return int(signing.loads(token, salt=CONTRIBUTOR_UNSUBSCRIBE_SALT)["a"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _contributor_address(assisted: AssistedContribution) -> str:
+    """The address news about the idea may go to: the sender of an e-mail idea (who asked us by writing),
+    or a contact given with consent; empty when there is none or the person unsubscribed."""
+    if assisted.notifications_stopped_at is not None:
+        return ""
+    if assisted.idea.channel != Channel.EMAIL and assisted.consent_given_at is None:
+        return ""
+    address = assisted.contributor_contact.strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
+
+
+def contributor_mail(*, idea: Idea, news: str) -> bool:
+    """Tell the person who brought in an idea without an account (e.g. by e-mail) what became of it: the
+    same news its author would get as a notification. False when there is nobody to tell."""
+    assisted = AssistedContribution.objects.select_related("idea").filter(idea_id=idea.pk).first()
+    address = _contributor_address(assisted) if assisted is not None else ""
+    if assisted is None or not address:
+        return False
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "participation:contributor_unsubscribe", args=[contributor_unsubscribe_token(assisted.pk)]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "name": assisted.contributor_name,
+            "news": news,
+            "idea": idea,
+            "idea_url": settings.SITE_URL + idea.get_absolute_url() if idea.is_public else "",
+            "unsubscribe_url": unsubscribe_url,
+        }
+        outgoing = EmailMessage(
+            subject=_("[SmartRegion] News about your idea “%(title)s”") % {"title": idea.title[:80]},
+            body=render_to_string("participation/email/contributor_news.txt", context),
+            to=[address],
+            reply_to=[settings.PROGRAM_OFFICE_EMAIL],
+            headers={
+                "Auto-Submitted": "auto-generated",
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+    email_enqueue(outgoing)
+    return True
 
 
 @task()

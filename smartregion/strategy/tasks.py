@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from smartregion.participation.models import Follow, Notification, Support
+from smartregion.participation.tasks import contributor_mail
 
 from .models import IdeaLink, Measure, MeasureStatus
 
@@ -51,4 +52,7 @@ def notify_measure_update(*, measure_id: int, kind: str, detail: str, actor_id: 
             for user_id, idea_id in sorted(people.items())
         ]
     )
+    # People who brought in an idea without an account (e.g. by e-mail) hear the same news by mail.
+    for link in links:
+        contributor_mail(idea=link.idea, news=message)
     return len(people)

@@ -44,6 +44,7 @@ CHANGELISTS = (
     "/admin/participation/idea/",
     "/admin/participation/comment/",
     "/admin/participation/ideaevent/",
+    "/admin/participation/inboundmessage/",
     "/admin/participation/moderationevent/",
     "/admin/participation/participationblock/",
     "/admin/events/event/",

@@ -1,10 +1,8 @@
 """E-mails to the idea mailbox become ideas in the moderation queue.
 
 The messages are real .eml files written into tmp_path and read through the management command's
-folder mode, which uses the same intake function as the IMAP mode. There is no IMAP server in the
-test environment; the IMAP path is tested as far as that honestly goes: URL parsing, and a clear
-error for a server that refuses the connection. Fetching, flagging and marking messages as seen on
-a live server are not covered here.
+folder mode, which uses the same intake function as the IMAP mode. The IMAP path against a real
+server (TLS, flags, mails already read, malformed mails) is in test_intake_imap.py.
 """
 
 import io
@@ -94,6 +92,14 @@ def _fetch(process, folder: Path, *extra: str) -> str:
     return out.getvalue()
 
 
+def _fetch_refusing(process, folder: Path) -> str:
+    """The command's output when it refused mails, which makes it exit with an error."""
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="refused"):
+        call_command("fetch_idea_mails", "--process", process.slug, "--folder", str(folder), stdout=out)
+    return out.getvalue()
+
+
 def _jpeg_with_gps() -> bytes:
     image = Image.new("RGB", (320, 240), "orange")
     exif = Image.Exif()
@@ -116,7 +122,7 @@ def test_a_mail_becomes_a_queued_idea_with_private_sender_data_and_an_acknowledg
     with django_capture_on_commit_callbacks(execute=True):
         output = _fetch(process, tmp_path / "in")
 
-    assert output.splitlines()[0] == "imported 1, skipped 0 duplicates, refused 0"
+    assert output.splitlines()[0] == "imported 1, skipped 0 duplicates, refused 0, failed 0"
     idea = Idea.objects.get()
     assert (idea.status, idea.channel, idea.author) == (IdeaStatus.SUBMITTED, Channel.EMAIL, None)
     assert idea.title == "Radweg nach Plaidt"
@@ -149,8 +155,8 @@ def test_the_same_message_id_is_imported_once(process, tmp_path, django_capture_
         first_run = _fetch(process, tmp_path / "in")
         second_run = _fetch(process, tmp_path / "in")
 
-    assert first_run.splitlines()[0] == "imported 1, skipped 1 duplicates, refused 0"
-    assert second_run.splitlines()[0] == "imported 0, skipped 2 duplicates, refused 0"
+    assert first_run.splitlines()[0] == "imported 1, skipped 1 duplicates, refused 0, failed 0"
+    assert second_run.splitlines()[0] == "imported 0, skipped 2 duplicates, refused 0, failed 0"
     assert Idea.objects.count() == 1
     assert len(mail.outbox) == 1
 
@@ -229,7 +235,6 @@ def test_an_oversized_attachment_is_ignored_and_the_idea_still_created(process, 
 @pytest.mark.parametrize(
     "headers",
     [
-        {"Auto-Submitted": "auto-replied"},
         {"Precedence": "bulk"},
         {"Precedence": "list"},
         {"Precedence": "junk"},
@@ -237,16 +242,79 @@ def test_an_oversized_attachment_is_ignored_and_the_idea_still_created(process, 
         {"X-Auto-Response-Suppress": "All"},
     ],
 )
-def test_auto_replies_and_bulk_mail_get_no_acknowledgement(
-    process, headers, django_capture_on_commit_callbacks
-):
+def test_bulk_and_list_mail_get_no_acknowledgement(process, headers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        idea = idea_from_email(
-            process=process, message=_message(subject="Abwesenheitsnotiz", headers=headers)
-        )
+        idea = idea_from_email(process=process, message=_message(subject="Radverkehr", headers=headers))
 
     assert idea is not None
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        (("Gewinnen Sie!", {"X-Spam-Flag": "YES"}), "The mail server marked the e-mail as spam."),
+        (
+            ("Radweg", {"X-Spam-Status": "Yes, score=9.1 required=5.0"}),
+            "The mail server marked the e-mail as spam.",
+        ),
+        (
+            ("Radweg", {"Auto-Submitted": "auto-replied"}),
+            "The e-mail is an automatic reply (e.g. an out-of-office notice).",
+        ),
+        (
+            ("Radweg", {"Auto-Submitted": "auto-generated"}),
+            "The e-mail is an automatic reply (e.g. an out-of-office notice).",
+        ),
+        (
+            ("Radweg", {"X-Autoreply": "yes"}),
+            "The e-mail is an automatic reply (e.g. an out-of-office notice).",
+        ),
+        (
+            ("Abwesenheitsnotiz: Radweg", {}),
+            "The e-mail is an automatic reply (e.g. an out-of-office notice).",
+        ),
+        (
+            ("Automatische Antwort: Radweg", {}),
+            "The e-mail is an automatic reply (e.g. an out-of-office notice).",
+        ),
+        (("Out of Office: Radweg", {}), "The e-mail is an automatic reply (e.g. an out-of-office notice)."),
+    ],
+)
+def test_spam_and_auto_replies_never_become_ideas_nor_get_an_answer(
+    process, tmp_path, case, reason, django_capture_on_commit_callbacks
+):
+    subject, headers = case
+    _write(tmp_path / "in", "a", _message(subject=subject, headers=headers))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _fetch_refusing(process, tmp_path / "in")
+
+    assert output.splitlines() == [
+        "imported 0, skipped 0 duplicates, refused 1, failed 0",
+        f"  refused a.eml: {gettext(reason)}",
+    ]
+    assert not Idea.objects.exists()
+    assert mail.outbox == []
+    assert InboundMessage.objects.get().refusal == gettext(reason)
+
+
+def test_acknowledgements_are_capped_per_sender(process, settings, django_capture_on_commit_callbacks):
+    settings.IDEA_MAIL_ACKNOWLEDGEMENTS_PER_DAY = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(4):
+            idea_from_email(process=process, message=_message(message_id=f"<viele-{number}@example.org>"))
+        idea_from_email(
+            process=process,
+            message=_message(message_id="<andere@example.org>", sender="Max <max@example.org>"),
+        )
+
+    assert Idea.objects.count() == 5  # every idea is taken in; only the answers are limited
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "erika@example.org",
+        "erika@example.org",
+        "max@example.org",
+    ]
 
 
 def test_auto_submitted_no_is_a_person_writing(process, django_capture_on_commit_callbacks):
@@ -286,15 +354,19 @@ def test_unusable_mails_are_refused_with_a_reason(process, tmp_path, message, re
     _write(tmp_path / "in", "bad", message)
     _write(tmp_path / "in", "good", _message(message_id="<gut@example.org>"))
 
-    output = _fetch(process, tmp_path / "in")
+    output = _fetch_refusing(process, tmp_path / "in")
 
     # The reason is in the site's language (the lead's catalogue translates it).
     expected_reason = gettext(reason) % {"max": 10000} if "%(max)s" in reason else gettext(reason)
     assert output.splitlines() == [
-        "imported 1, skipped 0 duplicates, refused 1",
+        "imported 1, skipped 0 duplicates, refused 1, failed 0",
         f"  refused bad.eml: {expected_reason}",
     ]
-    assert not InboundMessage.objects.filter(message_id="<idee-1@example.org>").exists()  # may be retried
+    # Recorded with its reason: the next run does not refuse (and report) it again.
+    assert InboundMessage.objects.get(message_id="<idee-1@example.org>").refusal == expected_reason
+    assert _fetch(process, tmp_path / "in").splitlines()[0] == (
+        "imported 0, skipped 2 duplicates, refused 0, failed 0"
+    )
 
 
 def test_an_invalid_sender_address_is_not_stored_and_not_answered(
@@ -326,6 +398,115 @@ def test_command_errors_are_clear(process, tmp_path):
         call_command("fetch_idea_mails", "--process", "fehlt", "--folder", str(tmp_path / "in"))
     with override_settings(IDEA_MAIL_IMAP_URL=""), pytest.raises(CommandError, match="IDEA_MAIL_IMAP_URL"):
         call_command("fetch_idea_mails", "--process", process.slug)
+
+
+OWN_WORDS = "Bitte eine Mitfahrbank an der Kirche in Kruft aufstellen."
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        # Outlook, German
+        (
+            "-----Ursprüngliche Nachricht-----\nVon: Hannelore Beispiel <hannelore@example.net>\n"
+            "Gesendet: Montag, 3. November 2025 10:12\nAn: Erika\nBetreff: Bank\n\n"
+            "Hauptstraße 12, Tel. 02654 98765"
+        ),
+        # Outlook without the dashed line
+        (
+            "________________________________\nVon: Hannelore Beispiel <hannelore@example.net>\n"
+            "Gesendet: Montag, 3. November 2025\n\nHauptstraße 12, Tel. 02654 98765"
+        ),
+        # Outlook, English
+        (
+            "-----Original Message-----\nFrom: Hannelore Beispiel\nSent: Monday\n\n"
+            "Hauptstraße 12, Tel. 02654 98765"
+        ),
+        # Gmail forward
+        (
+            "---------- Forwarded message ---------\nFrom: Hannelore Beispiel <hannelore@example.net>\n"
+            "Date: Mon, 3 Nov 2025\n\nHauptstraße 12, Tel. 02654 98765"
+        ),
+        # Thunderbird forward
+        (
+            "-------- Weitergeleitete Nachricht --------\nBetreff: Bank\nDatum: 03.11.25\n"
+            "Von: Hannelore Beispiel <hannelore@example.net>\n\nHauptstraße 12, Tel. 02654 98765"
+        ),
+        # Apple Mail forward
+        (
+            "Anfang der weitergeleiteten Nachricht:\n\nVon: Hannelore Beispiel <hannelore@example.net>\n"
+            "Hauptstraße 12, Tel. 02654 98765"
+        ),
+        # A reply with its attribution line wrapped over two lines, and quoted text
+        (
+            "Am Mo., 3. Nov. 2025 um 10:12 Uhr schrieb Hannelore Beispiel <\nhannelore@example.net>:\n"
+            "> Hauptstraße 12, Tel. 02654 98765"
+        ),
+        (
+            "On Mon, Nov 3, 2025 at 10:12 Hannelore Beispiel <hannelore@example.net> wrote:\n"
+            "> Hauptstraße 12, Tel. 02654 98765"
+        ),
+        # The signature
+        "-- \nHannelore Beispiel\nHauptstraße 12, Tel. 02654 98765",
+    ],
+)
+def test_quoted_history_and_signatures_are_not_published(process, history):
+    message = _message(text=f"{OWN_WORDS}\n\n{history}")
+
+    idea = idea_from_email(process=process, message=message)
+
+    assert idea is not None
+    assert idea.body == OWN_WORDS
+    for private in ("Hannelore", "Hauptstraße", "02654", "hannelore@example.net"):
+        assert private not in idea.search_text + idea.body_html
+
+
+def test_quoted_lines_and_the_senders_mailto_are_removed(process):
+    text = (
+        "> Was schlagen Sie vor?\n"
+        f"{OWN_WORDS}\n"
+        "> Hannelore Beispiel, Tel. 02654 98765\n"
+        "Schreiben Sie mir: Erika Muster <mailto:erika@example.org> oder [mailto:erika@example.org]"
+    )
+
+    idea = idea_from_email(process=process, message=_message(text=text))
+
+    assert idea is not None
+    assert OWN_WORDS in idea.body
+    for private in ("02654", "Hannelore", "mailto", "erika@example.org"):
+        assert private not in idea.body
+
+
+def test_quoted_history_in_an_html_mail_is_dropped(process):
+    html = (
+        f"<p>{OWN_WORDS}</p><blockquote type='cite'><p>Hannelore Beispiel, Tel. 02654 98765</p></blockquote>"
+    )
+
+    idea = idea_from_email(process=process, message=_message(text=None, html=html))
+
+    assert idea is not None
+    assert idea.body == OWN_WORDS
+
+
+def test_every_text_part_is_kept_in_order(process):
+    message = _message(text="Erster Teil.")
+    message.make_mixed()
+    photo, second = EmailMessage(), EmailMessage()
+    photo.set_content(
+        _jpeg_with_gps(), maintype="image", subtype="jpeg", disposition="inline", filename="a.jpg"
+    )
+    second.set_content("Zweiter Teil: der eigentliche Vorschlag.")
+    message.attach(photo)
+    message.attach(second)
+    forwarded = EmailMessage()
+    forwarded.set_content("Angehängte alte Mail von Hannelore, Tel. 02654 98765")
+    message.add_attachment(forwarded)  # an attached mail is history, not text
+
+    idea = idea_from_email(process=process, message=message)
+
+    assert idea is not None
+    assert idea.body == "Erster Teil.\n\nZweiter Teil: der eigentliche Vorschlag."
+    assert idea.image
 
 
 def test_eml_files_round_trip_through_the_parser(tmp_path):

@@ -27,6 +27,7 @@ WITHOUT_OBJECT = {
     "participation.delete_phase":               (N, N, N, N, N, Y),
     "participation.view_comment":               (N, N, N, N, N, Y),
     "participation.view_ideaevent":             (N, N, N, N, N, Y),
+    "participation.view_inboundmessage":        (N, N, N, N, N, Y),
     "participation.view_moderationevent":       (N, N, N, N, N, Y),
     "participation.view_participationblock":    (N, N, N, N, N, Y),
     "participation.follow":                     (N, Y, Y, Y, Y, Y),

@@ -25,7 +25,13 @@ from smartregion.network.selectors import municipality_list
 
 from .. import selectors, services
 from ..models import Comment, Idea, ParticipationBlock, Process, Report
-from ..moderation_forms import CommentAction, IdeaRecordForm, IdeaStatusForm, UserBlockForm
+from ..moderation_forms import (
+    CommentAction,
+    IdeaModerationForm,
+    IdeaRecordForm,
+    IdeaStatusForm,
+    UserBlockForm,
+)
 
 # Staff act often but not hundreds of times a minute; the limit catches scripts and stuck buttons.
 POST_RATE = "60/m"
@@ -106,8 +112,47 @@ def idea_moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "approve_errors": approve_errors,
             "comments": selectors.idea_comment_thread(idea=idea),
+            "may_redact": user.has_perm("participation.redact_idea", idea),
+            "earlier_versions": selectors.idea_earlier_versions(idea=idea),
         },
         status=400 if form.errors or approve_errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct and redact an idea's content with a public reason (any status)."""
+    try:
+        idea = selectors.idea_get(pk=pk)
+    except Idea.DoesNotExist as error:
+        raise Http404(_("This idea does not exist.")) from error
+    user = permitted_user(request, "participation.redact_idea", idea)
+    # The municipalities the person may move the idea to (the rule the service asks), and its own.
+    allowed = [
+        m.pk for m in municipality_list() if user.has_perm("participation.redact_idea", Idea(municipality=m))
+    ]
+    municipalities = Municipality.objects.filter(pk__in=[*allowed, idea.municipality_id]).order_by("name")
+    form = IdeaModerationForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        idea=idea,
+        municipalities=municipalities,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_edit_by_moderation(actor=user, idea=idea, **form.service_arguments())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The idea is changed. The author is told why."))
+            return redirect(reverse("participation:idea_moderate", args=[idea.pk]))
+    return render(
+        request,
+        "participation/moderation/idea_edit.html",
+        {"idea": idea, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -243,6 +288,7 @@ def idea_record(request: HttpRequest, slug: str) -> HttpResponse:
 urlpatterns = [
     path("moderation/", moderation_queue, name="moderation"),
     path("moderation/ideen/<int:pk>/", idea_moderate, name="idea_moderate"),
+    path("moderation/ideen/<int:pk>/bearbeiten/", idea_edit, name="idea_edit"),
     path("moderation/kommentare/<int:pk>/", comment_moderate, name="comment_moderate"),
     path("moderation/personen/<int:pk>/sperren/", user_block, name="user_block"),
     path("moderation/meldungen/<int:pk>/erledigt/", report_resolve, name="report_resolve"),

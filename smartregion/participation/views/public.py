@@ -39,7 +39,7 @@ from smartregion.strategy.selectors import domain_list
 from .. import selectors, services, tasks
 from ..apps import PAGES
 from ..forms import CommentEditForm, CommentForm, IdeaFilterForm, IdeaForm, ReportForm
-from ..models import Comment, Feature, Idea, IdeaStatus, Phase, Process
+from ..models import AssistedContribution, Comment, Feature, Idea, IdeaStatus, Phase, Process
 from ..policy import (
     COMMENT_LIMIT,
     FOLLOW_LIMIT,
@@ -406,6 +406,7 @@ def _idea_page(
             "may_report": may_report,
             "may_follow": user.has_perm("participation.follow", idea),
             "may_moderate_idea": user.has_perm("participation.moderate_idea", idea),
+            "may_redact_idea": user.has_perm("participation.redact_idea", idea),
             "may_moderate_comments": may_moderate_comments,
             "comments": comments,
             "comment_form": comment_form,
@@ -703,6 +704,25 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "participation/unsubscribe.html", {})
 
 
+@csrf_exempt  # RFC 8058, as above: the one-click POST comes without a CSRF token.
+@require_http_methods(["GET", "POST"])
+@_post_limits(UNSUBSCRIBE_LIMIT)
+def contributor_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop news about an idea to the address that sent it (no account, no sign-in): GET asks, POST does."""
+    assisted_id = tasks.contributor_unsubscribe_id(token)
+    assisted = (
+        AssistedContribution.objects.select_related("idea").filter(pk=assisted_id).first()
+        if assisted_id
+        else None
+    )
+    if assisted is None:
+        return render(request, "participation/contributor_unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.contributor_notifications_stop(assisted=assisted)
+        return render(request, "participation/contributor_unsubscribe.html", {"done": True})
+    return render(request, "participation/contributor_unsubscribe.html", {"title": assisted.idea.title})
+
+
 urlpatterns = [
     path("beteiligung/", process_list, name="process_list"),
     path("beteiligung/<slug:slug>/", process_detail, name="process"),
@@ -723,4 +743,9 @@ urlpatterns = [
     path("benachrichtigungen/gelesen/", notifications_mark_read, name="notifications_mark_read"),
     path("benachrichtigungen/zusammenfassung/", notifications_digest, name="notifications_digest"),
     path("benachrichtigungen/abbestellen/<str:token>/", unsubscribe, name="unsubscribe"),
+    path(
+        "benachrichtigungen/idee-abbestellen/<str:token>/",
+        contributor_unsubscribe,
+        name="contributor_unsubscribe",
+    ),
 ]

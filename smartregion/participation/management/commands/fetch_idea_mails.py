@@ -21,10 +21,11 @@ from smartregion.strategy.models import Domain
 class Command(BaseCommand):
     help = (
         "Import e-mails as ideas awaiting moderation (channel e-mail, shown as 'submitted by e-mail'), "
-        "from an IMAP folder (unseen messages; imported ones are marked as seen, refused ones flagged) or "
-        "from a folder of .eml files. A Message-ID is never imported twice. Without --imap-url and "
-        "--folder, the IDEA_MAIL_IMAP_URL setting is used. Run it periodically (cron, systemd timer) "
-        "or enqueue the task participation.intake.idea_mails_fetch."
+        "from an IMAP folder (every message not handled before, read or not; imported ones are marked as "
+        "seen, refused ones flagged) or from a folder of .eml files. A Message-ID is imported or refused "
+        "once. Without --imap-url and --folder, the IDEA_MAIL_IMAP_URL setting is used. Exits with 1 when "
+        "a message was refused or failed, or the mailbox could not be read. Run it periodically (cron, "
+        "systemd timer) or enqueue the task participation.intake.idea_mails_fetch."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,10 +67,20 @@ class Command(BaseCommand):
                     raise CommandError("Give --imap-url or --folder, or set IDEA_MAIL_IMAP_URL.")
                 report = imap_intake(process=process, source=ImapSource.from_url(url), domains=domains)
         except MailboxError as error:
+            # What was imported before the connection broke stays imported: say so.
+            if error.report is not None:
+                self._print(error.report)
             raise CommandError(str(error)) from error
         self._print(report)
+        if report.refused or report.failed:
+            # A non-zero exit makes cron or the systemd timer tell the operator to look at the log.
+            raise CommandError(
+                f"{len(report.refused)} refused and {len(report.failed)} failed messages: see above."
+            )
 
     def _print(self, report: IntakeReport) -> None:
         self.stdout.write(report.summary())
         for where, reason in report.refused:
             self.stdout.write(f"  refused {where}: {reason}")
+        for where, reason in report.failed:
+            self.stdout.write(f"  failed {where} (tried again next time): {reason}")
