@@ -183,7 +183,9 @@ def test_failed_submissions_do_not_use_up_the_ideas_a_person_may_store(citizen_c
     """Ten ideas an hour count what was stored: three corrected mistakes before each idea cost nothing."""
     answers = []
     for n in range(10):
-        answers += [citizen_client.post(_url(collecting), _data(domain, title="")).status_code for _ in range(3)]
+        answers += [
+            citizen_client.post(_url(collecting), _data(domain, title="")).status_code for _ in range(3)
+        ]
         answers.append(citizen_client.post(_url(collecting), _data(domain, title=f"Idee {n}")).status_code)
     assert answers == ([400] * 3 + [302]) * 10
     assert Idea.objects.count() == 10
@@ -192,7 +194,9 @@ def test_failed_submissions_do_not_use_up_the_ideas_a_person_may_store(citizen_c
 def test_the_eleventh_idea_is_refused_with_the_form_kept(citizen_client, collecting, domain):
     for n in range(10):
         assert citizen_client.post(_url(collecting), _data(domain, title=f"Idee {n}")).status_code == 302
-    response = citizen_client.post(_url(collecting), _data(domain, title="Meine elfte Idee", body="Gut **so**."))
+    response = citizen_client.post(
+        _url(collecting), _data(domain, title="Meine elfte Idee", body="Gut **so**.")
+    )
     assert response.status_code == 429
     page = text_of(response)
     assert "Sie haben in kurzer Zeit viele Ideen eingereicht" in page

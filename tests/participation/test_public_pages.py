@@ -444,7 +444,7 @@ def test_every_form_field_has_a_label(client, citizen, every_page):
 
 
 def test_idea_excerpts_escape_the_authors_text_exactly_once(client, collecting):
-    """"Bus & Bahn … < 1" reads so in the list, on the process page and in the page description."""
+    """ "Bus & Bahn … < 1" reads so in the list, on the process page and in the page description."""
     idea = IdeaFactory(process=collecting, body="Bus & Bahn fahren seltener als < 1 Mal am Tag.")
     pages = [
         client.get(reverse("participation:idea_list")),
