@@ -49,12 +49,12 @@ def _counters(limit: RateLimit) -> list[tuple[str, str]]:
 
 def attempt_limited(request: HttpRequest, limit: RateLimit) -> bool:
     """Count this request against ``limit``; True once it goes beyond (every counter is counted)."""
-    return any(
-        [
-            is_ratelimited(request, group=limit.group, key=key, rate=rate, method="POST", increment=True)
-            for key, rate in _counters(limit)
-        ]
-    )
+    # A list, not a generator: any() would stop at the first counter beyond and leave the other uncounted.
+    beyond = [
+        is_ratelimited(request, group=limit.group, key=key, rate=rate, method="POST", increment=True)
+        for key, rate in _counters(limit)
+    ]
+    return any(beyond)
 
 
 def quota_used_up(request: HttpRequest, limit: RateLimit) -> bool:

@@ -62,7 +62,7 @@ def _milestone(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, str]
     return _("Milestone reopened"), _("Milestone “%(title)s” is open again.") % {"title": title}
 
 
-def describe(event: MeasureEvent) -> HistoryEntry:  # noqa: PLR0911 - one return per kind of event
+def describe(event: MeasureEvent) -> HistoryEntry:  # noqa: PLR0911, PLR0912 - one case per kind of event
     """The title and sentence for one event of a measure's history."""
     data = event.data or {}
     before, after = data.get("before") or {}, data.get("after") or {}

@@ -454,5 +454,6 @@ def test_idea_excerpts_escape_the_authors_text_exactly_once(client, collecting):
     for response in pages:
         html = response.content.decode()
         assert "Bus &amp; Bahn fahren seltener als &lt; 1" in html
-        assert "&amp;amp;" not in html and "&amp;lt;" not in html
+        assert "&amp;amp;" not in html
+        assert "&amp;lt;" not in html
     assert re.search(r'<meta name="description" content="Bus &amp; Bahn fahren seltener als &lt; 1', html)
