@@ -126,9 +126,10 @@ def idea_number(reference: str) -> int | None:
     if reference.isdigit():
         return int(reference)
     parts = urlsplit(reference)
-    if parts.netloc or parts.scheme:
-        if parts.scheme not in ("http", "https") or not _is_this_site(parts.netloc):
-            return None
+    if (parts.netloc or parts.scheme) and (
+        parts.scheme not in ("http", "https") or not _is_this_site(parts.netloc)
+    ):
+        return None
     path = parts.path if parts.path.endswith("/") else f"{parts.path}/"
     try:
         match = resolve(path)

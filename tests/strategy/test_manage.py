@@ -96,7 +96,7 @@ def test_expense_beyond_the_line_is_refused_on_the_form(client, signed_in, measu
     assert Expense.objects.get().amount == Decimal("100.00")
 
 
-def test_linking_an_idea_by_its_address_adopts_it_and_tells_its_author(
+def test_linking_an_idea_by_its_address_adopts_it_and_tells_its_author(  # noqa: PLR0917 - fixtures
     client, signed_in, measure, idea, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "https://beteiligung.example.org"
@@ -131,7 +131,7 @@ def test_linking_an_idea_by_its_address_adopts_it_and_tells_its_author(
         "Idee {pk}",
     ],
 )
-def test_only_this_sites_addresses_and_plain_numbers_name_an_idea(
+def test_only_this_sites_addresses_and_plain_numbers_name_an_idea(  # noqa: PLR0917 - fixtures
     client, signed_in, measure, idea, settings, reference
 ):
     settings.SITE_URL = "https://beteiligung.example.org"
@@ -146,7 +146,9 @@ def test_only_this_sites_addresses_and_plain_numbers_name_an_idea(
     "reference",
     ["{pk}", " {pk} ", "/ideen/{pk}/", "http://testserver/ideen/{pk}/#kommentare", "{site}/ideen/{pk}"],
 )
-def test_this_sites_addresses_and_numbers_are_accepted(client, signed_in, measure, idea, settings, reference):
+def test_this_sites_addresses_and_numbers_are_accepted(  # noqa: PLR0917 - fixtures
+    client, signed_in, measure, idea, settings, reference
+):
     settings.SITE_URL = "https://beteiligung.example.org:8443"
     signed_in("program_office")
     value = reference.format(pk=idea.pk, site=settings.SITE_URL)
