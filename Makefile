@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+# Django's debug pages only when asked for: make run DEBUG=1
+DEBUG ?= 0
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
@@ -43,7 +45,7 @@ run: $(VENV)/.dev assets messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$(DEBUG) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev assets messages
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -16,6 +16,8 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# Only the dev settings turn it on: manage.py seed_demo refuses to run elsewhere without --force.
+DEMO_MODE = False
 # The insecure default is only ever accepted by the dev and test settings; production.py refuses it.
 INSECURE_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
@@ -285,6 +287,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "smartregion.core.logging.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django logs every 403 with the PermissionDenied's traceback; one line says all there is to say.
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
 }
