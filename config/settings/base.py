@@ -46,12 +46,12 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "smartregion.core.apps.MfaConfig",
     "csp",
     "django_ratelimit",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "smartregion.core.apps.TasksDatabaseConfig",
     # The API's documentation page (Swagger UI) and its static files, served from this site.
     "ninja",
 ]
@@ -218,7 +218,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's public address, for links in e-mails sent by background tasks (no request at hand there).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where the accessibility feedback form and other messages for the program office are sent.
-PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@localhost")
+# The program office's functional mailbox: receives feedback, answers mails, is the open-data contact point
+# and the demo region's contact address. One address, so that no page names another.
+PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@example.org")
 # Days after an event's end when its registrations' names and e-mail addresses are anonymised (events.tasks).
 EVENT_PERSONAL_DATA_RETENTION_DAYS = env.int("EVENT_PERSONAL_DATA_RETENTION_DAYS", default=90)
 # Hours a guest has to click the link confirming an event registration before it expires.
@@ -232,8 +234,6 @@ OPENDATA_LICENSE = env.str("OPENDATA_LICENSE", default="dl-by-de/2.0")
 # The publisher (dct:publisher); empty: the operator of the region (network.Region.operator).
 OPENDATA_PUBLISHER_NAME = env.str("OPENDATA_PUBLISHER_NAME", default="")
 OPENDATA_PUBLISHER_URL = env.str("OPENDATA_PUBLISHER_URL", default="")
-# The contact point (a functional mailbox, never a person's); empty: PROGRAM_OFFICE_EMAIL.
-OPENDATA_CONTACT_EMAIL = env.str("OPENDATA_CONTACT_EMAIL", default="")
 # GovData assigns each data provider an ID from http://dcat-ap.de/def/contributors/; ask GovData for it.
 OPENDATA_CONTRIBUTOR_ID = env.str("OPENDATA_CONTRIBUTOR_ID", default="")
 # Where the data belongs: MYK's district key 07137 by default, at the level of a district.

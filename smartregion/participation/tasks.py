@@ -5,13 +5,14 @@ Tasks take ids, are enqueued on commit, and are idempotent where a retry could d
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from smartregion.core.mail import compose
 
 from .models import Comment, Follow, Idea, Notification, NotificationPreference
 
@@ -114,9 +115,9 @@ def digest_send(*, user_id: int) -> int:
                 "site_url": settings.SITE_URL,
                 "unsubscribe_url": unsubscribe_url,
             }
-            message = EmailMultiAlternatives(
-                subject=_("[SmartRegion] Your daily summary"),
-                body=render_to_string("participation/email/digest.txt", context),
+            message = compose(
+                subject=_("Your daily summary"),
+                text=render_to_string("participation/email/digest.txt", context),
                 to=[user.email],
                 headers={
                     "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -457,3 +457,9 @@ def test_idea_excerpts_escape_the_authors_text_exactly_once(client, collecting):
         assert "&amp;amp;" not in html
         assert "&amp;lt;" not in html
     assert re.search(r'<meta name="description" content="Bus &amp; Bahn fahren seltener als &lt; 1', html)
+
+
+def test_an_unknown_municipality_in_the_filters_is_a_german_message_not_an_empty_list(client, collecting):
+    response = client.get(reverse("participation:idea_list"), {"municipality": "atlantis"})
+    assert response.status_code == 400
+    assert "atlantis ist keine gültige Auswahl" in text_of(response)

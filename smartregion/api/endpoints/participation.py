@@ -11,6 +11,7 @@ from django_ratelimit.exceptions import Ratelimited
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
+from smartregion.network.models import Municipality
 from smartregion.participation import selectors, services
 from smartregion.participation.apps import PAGES
 from smartregion.participation.forms import IdeaForm
@@ -24,6 +25,7 @@ from smartregion.participation.policy import (
     quota_used_up,
     refusal_for,
 )
+from smartregion.strategy.models import Domain
 
 from ..auth import WRITE_AUTH
 from ..pagination import MAX_LIMIT, keyset_page
@@ -48,6 +50,7 @@ from .common import (
     cached,
     enforce,
     envelope,
+    known_slugs,
     page_limit,
     person,
 )
@@ -97,6 +100,11 @@ class IdeaQuery(Schema):
 @router.get("/ideas", response={200: IdeaList, **READ_ERRORS}, summary="Ideen")
 @cached(PAGES)
 def ideas(request: HttpRequest, query: Query[IdeaQuery]) -> Any:
+    known_slugs(
+        process=(query.process, selectors.process_list(viewer=PUBLIC)),
+        domain=(query.domain, Domain.objects.all()),
+        municipality=(query.municipality, Municipality.objects.all()),
+    )
     filters = selectors.IdeaFilters(
         domain=query.domain or "",
         municipality=query.municipality or "",
