@@ -58,7 +58,10 @@ def _totp_now(secret: str) -> str:
     [
         ({}, [german.REQUIRED] * 3),
         (_signup_data(email="kein-at-zeichen"), [german.INVALID_EMAIL]),
-        (_signup_data(password2="Andere-Passphrase-2026"), ["Bitte geben Sie zweimal dasselbe Passwort ein."]),
+        (
+            _signup_data(password2="Andere-Passphrase-2026"),
+            ["Bitte geben Sie zweimal dasselbe Passwort ein."],
+        ),
         (
             _signup_data(password1="kurz", password2="kurz"),
             ["Dieses Passwort ist zu kurz. Es muss mindestens 10 Zeichen enthalten."],
