@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
 class TasksDatabaseConfig(TasksAppConfig):
     """django-tasks-db's queue of background tasks."""
 
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy string, as Django allows
 
 
 class MfaConfig(MFAConfig):
