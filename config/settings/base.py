@@ -178,7 +178,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SmartRegion] "
 ACCOUNT_ADAPTER = "smartregion.accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "smartregion.accounts.forms.SignupExtraForm"
 # allauth's built-in limits replace django-axes (docs/decisions/0002-login-rate-limits.md).
