@@ -40,7 +40,8 @@
 
   // Permanent labels (municipality names) must not cover each other: "Mayen" sits right next to
   // "Vordereifel". The most populous places are placed first; each label tries the sides of its point
-  // in turn and is hidden (its name stays in the tooltip on hover, and in the table) if none is free.
+  // in turn, first avoiding other points too, and is hidden (its name stays in the tooltip on hover, and
+  // in the table) if no side is free of other names.
   var SIDES = ["right", "left", "top", "bottom"];
 
   function overlaps(a, b) {
@@ -54,16 +55,19 @@
     var labels = [];
     markers.forEach(function (marker, index) {
       var name = marker.getTooltip().getContent();
-      var obstacles = points.filter(function (_point, other) { return other !== index; });
-      var free = SIDES.some(function (side) {
-        marker.unbindTooltip();
-        marker.bindTooltip(name, { permanent: true, direction: side, className: "sr-map-label" }).openTooltip();
-        var box = marker.getTooltip().getElement().getBoundingClientRect();
-        var taken = labels.concat(obstacles).some(function (other) { return overlaps(box, other); });
-        if (!taken) {
-          labels.push(box);
-        }
-        return !taken;
+      var others = points.filter(function (_point, other) { return other !== index; });
+      // Best a side that covers neither a name nor a point; else one that covers only a point.
+      var free = [labels.concat(others), labels].some(function (obstacles) {
+        return SIDES.some(function (side) {
+          marker.unbindTooltip();
+          marker.bindTooltip(name, { permanent: true, direction: side, className: "sr-map-label" }).openTooltip();
+          var box = marker.getTooltip().getElement().getBoundingClientRect();
+          var taken = obstacles.some(function (other) { return overlaps(box, other); });
+          if (!taken) {
+            labels.push(box);
+          }
+          return !taken;
+        });
       });
       if (!free) {
         marker.unbindTooltip();
