@@ -5,6 +5,8 @@ PYTHON ?= python3
 PORT ?= 8000
 # The public address in every absolute link (mails, open data); it follows PORT unless given.
 SITE_URL ?= http://127.0.0.1:$(PORT)
+# Django's debug pages only when asked for: make run DEBUG=1
+DEBUG ?= 0
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
@@ -49,7 +51,7 @@ run: $(VENV)/.dev assets messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$(SITE_URL) DEBUG=$(DEBUG) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev assets messages
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -16,6 +16,8 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# Only the dev settings turn it on: manage.py seed_demo refuses to run elsewhere without --force.
+DEMO_MODE = False
 # The insecure default is only ever accepted by the dev and test settings; production.py refuses it.
 INSECURE_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
@@ -44,12 +46,12 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "smartregion.core.apps.MfaConfig",
     "csp",
     "django_ratelimit",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "smartregion.core.apps.TasksDatabaseConfig",
     # The API's documentation page (Swagger UI) and its static files, served from this site.
     "ninja",
 ]
@@ -191,7 +193,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SmartRegion] "
 ACCOUNT_ADAPTER = "smartregion.accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "smartregion.accounts.forms.SignupExtraForm"
 # allauth's built-in limits replace django-axes (docs/decisions/0002-login-rate-limits.md).
@@ -241,7 +242,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # production refuses to start without it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where the accessibility feedback form and other messages for the program office are sent.
-PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@localhost")
+# The program office's functional mailbox: receives feedback, answers mails, is the open-data contact point
+# and the demo region's contact address. One address, so that no page names another.
+PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@example.org")
 # Days after an event's end when its registrations' names and e-mail addresses are anonymised (events.tasks).
 EVENT_PERSONAL_DATA_RETENTION_DAYS = env.int("EVENT_PERSONAL_DATA_RETENTION_DAYS", default=90)
 # Hours a guest has to click the link confirming an event registration before it expires.
@@ -262,8 +265,6 @@ OPENDATA_LICENSE = env.str("OPENDATA_LICENSE", default="dl-by-de/2.0")
 # The publisher (dct:publisher); empty: the operator of the region (network.Region.operator).
 OPENDATA_PUBLISHER_NAME = env.str("OPENDATA_PUBLISHER_NAME", default="")
 OPENDATA_PUBLISHER_URL = env.str("OPENDATA_PUBLISHER_URL", default="")
-# The contact point (a functional mailbox, never a person's); empty: PROGRAM_OFFICE_EMAIL.
-OPENDATA_CONTACT_EMAIL = env.str("OPENDATA_CONTACT_EMAIL", default="")
 # GovData assigns each data provider an ID from http://dcat-ap.de/def/contributors/; ask GovData for it.
 OPENDATA_CONTRIBUTOR_ID = env.str("OPENDATA_CONTRIBUTOR_ID", default="")
 # Where the data belongs: MYK's district key 07137 by default, at the level of a district.
@@ -317,6 +318,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "smartregion.core.logging.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django logs every 403 with the PermissionDenied's traceback; one line says all there is to say.
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
 }

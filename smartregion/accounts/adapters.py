@@ -1,4 +1,5 @@
-"""allauth integration: account mails are rendered in the request and sent by the task worker."""
+"""allauth integration: account mails are rendered in the request, in the site's layout, and sent by the
+task worker."""
 
 from typing import Any
 
@@ -9,7 +10,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from smartregion.core.http import client_ip
-from smartregion.core.mail import email_enqueue
+from smartregion.core.mail import compose, email_enqueue
+from smartregion.network.selectors import region_get
 
 
 def _on_site(request: HttpRequest | None, context: dict[str, Any]) -> dict[str, Any]:
@@ -27,15 +29,25 @@ def _on_site(request: HttpRequest | None, context: dict[str, Any]) -> dict[str, 
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sends allauth's mails (verification, password reset) through the task queue."""
+    """Sends allauth's mails (verification, password reset, security notices) through the task queue."""
+
+    def format_email_subject(self, subject: str) -> str:
+        # core.mail.compose puts the region's name in front of every subject.
+        return subject
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        # The same context allauth's own send_mail adds: its mail templates greet with the site's name
-        # and quote the address; without these keys they read "Hallo von !" and leave the address out.
+        # The context allauth's own send_mail adds, and the region our mail templates (templates/account/
+        # email/) greet and sign with instead of the host name.
         request = allauth_context.request
-        mail_context = {"request": request, "email": email, "current_site": get_current_site(request)}
+        mail_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "region": region_get(),
+        }
         mail_context.update(_on_site(request, context))
-        email_enqueue(self.render_mail(template_prefix, email, mail_context))
+        rendered = self.render_mail(template_prefix, email, mail_context)
+        email_enqueue(compose(subject=str(rendered.subject), text=str(rendered.body), to=list(rendered.to)))
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # allauth's limits (failed logins, password resets) count per client like all others, not per

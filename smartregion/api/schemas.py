@@ -21,8 +21,9 @@ class MunicipalityOut(Schema):
     population: int
     population_year: int
     official_key: str = Field(description="Amtlicher Gemeindeschlüssel (AGS) oder Verbandsgemeindeschlüssel")
-    latitude: Decimal
-    longitude: Decimal
+    # Numbers in JSON (a Decimal would be written as a string).
+    latitude: float
+    longitude: float
 
 
 class OrganizationOut(Schema):
@@ -96,8 +97,8 @@ class IdeaOut(Schema):
     domains: list[str]
     channel: str
     attribution: str = Field(description="Von wem die Idee stammt, wie auf der Ideenseite")
-    latitude: Decimal | None
-    longitude: Decimal | None
+    latitude: float | None
+    longitude: float | None
     published_at: datetime | None
     support_count: int
     comment_count: int

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,7 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from smartregion.core.images import image_check
-from smartregion.core.mail import email_enqueue
+from smartregion.core.mail import compose, email_enqueue
 from smartregion.core.markdown import render_markdown
 from smartregion.core.permissions import authorize
 from smartregion.participation import services as participation_services
@@ -109,7 +108,7 @@ def _mail(registration: Registration, *, subject: str, template: str, **context:
                 **context,
             },
         )
-        email_enqueue(EmailMessage(subject=f"[SmartRegion] {subject}", body=body, to=[registration.email]))
+        email_enqueue(compose(subject=subject, text=body, to=[registration.email]))
 
 
 def _mail_place(registration: Registration) -> None:

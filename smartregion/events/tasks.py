@@ -7,7 +7,7 @@ send_event_reminders`` runs the daily part (as ``send_digests`` does for partici
 import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from smartregion.core.mail import compose
 
 from . import services
 from .models import Event, EventMessage, Registration
@@ -49,8 +51,9 @@ def reminder_send(*, registration_id: int) -> bool:
                     "starts": date_format(timezone.localtime(event.starts_at), "j. F Y, H:i"),
                 },
             )
-            subject = _("[SmartRegion] Reminder: “%(title)s” tomorrow") % {"title": event.title}
-        EmailMessage(subject=subject, body=body, to=[registration.email]).send()
+            subject = _("Reminder: “%(title)s” tomorrow") % {"title": event.title}
+            mail = compose(subject=subject, text=body, to=[registration.email])
+        mail.send()
         registration.reminded_at = timezone.now()
         registration.save(update_fields=["reminded_at"])
     return True
@@ -99,9 +102,9 @@ def message_deliver(*, message_id: int) -> int:
         event_url = settings.SITE_URL + message.event.get_absolute_url()
         with translation.override(settings.LANGUAGE_CODE):
             mails = [
-                EmailMessage(
-                    subject=f"[SmartRegion] {message.subject}",
-                    body=render_to_string(
+                compose(
+                    subject=message.subject,
+                    text=render_to_string(
                         "events/email/message.txt",
                         {
                             "message": message,

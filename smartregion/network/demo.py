@@ -9,6 +9,8 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+
 from smartregion.core.text import slugify_de
 
 from .models import Municipality, Organization, Region
@@ -65,7 +67,7 @@ def seed_region() -> Region:
             "operator": "Kreisverwaltung Mayen-Koblenz",
             "address": "Bahnhofstraße 9\n56068 Koblenz",
             "phone": "0261 108-0",
-            "contact_email": "smartcity@example.org",
+            "contact_email": settings.PROGRAM_OFFICE_EMAIL,
             "website": "",
             "legal_representative": "der Landrat",
             "data_protection_contact": "Datenschutzbeauftragte der Kreisverwaltung, datenschutz@example.org",

@@ -86,7 +86,7 @@ def publisher() -> Publisher:
     return Publisher(
         name=name,
         url=settings.OPENDATA_PUBLISHER_URL or settings.SITE_URL + "/",
-        email=settings.OPENDATA_CONTACT_EMAIL or settings.PROGRAM_OFFICE_EMAIL,
+        email=settings.PROGRAM_OFFICE_EMAIL,
     )
 
 

@@ -30,7 +30,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.mail import EmailMessage as OutgoingEmail
 from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -41,7 +40,7 @@ from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMe
 from imap_tools.errors import ImapToolsError
 
 from smartregion.core.images import image_clean
-from smartregion.core.mail import email_enqueue
+from smartregion.core.mail import compose, email_enqueue
 from smartregion.strategy.models import Domain
 
 from . import services
@@ -309,9 +308,9 @@ def _acknowledge(*, idea: Idea, process: Process, message_id: str, name: str, ad
             "process": process,
             "process_url": settings.SITE_URL + process.get_absolute_url(),
         }
-        outgoing = OutgoingEmail(
-            subject=_("[SmartRegion] Your idea has arrived"),
-            body=render_to_string("participation/email/idea_received.txt", context),
+        outgoing = compose(
+            subject=_("Your idea has arrived"),
+            text=render_to_string("participation/email/idea_received.txt", context),
             to=[address],
             reply_to=[settings.PROGRAM_OFFICE_EMAIL],
             headers=headers,

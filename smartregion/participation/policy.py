@@ -4,11 +4,13 @@ on what they send. The pages and the API both use them, so a refusal reads the s
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from .models import Feature, Idea, Process
 from .rules import OPEN_IDEA_STATUSES, active_features, is_blocked
@@ -26,7 +28,10 @@ class RateLimit:
 
 # The IP limits leave room for many people behind one address (a school, a town hall, a mobile network);
 # the per-person limits catch scripts and stuck keys.
+# IDEA_LIMIT counts the ideas stored, so a person who corrects her input three times keeps her ten ideas;
+# IDEA_ATTEMPT_LIMIT counts every submission, valid or not, and only stops scripts hammering the form.
 IDEA_LIMIT = RateLimit("participation.idea", "10/h", "30/h")
+IDEA_ATTEMPT_LIMIT = RateLimit("participation.idea-attempt", "60/h", "180/h")
 COMMENT_LIMIT = RateLimit("participation.comment", "30/h", "120/h")
 REPORT_LIMIT = RateLimit("participation.report", "20/h", "60/h")
 # Supporting and following are toggles people click through a list with, so they allow more.
@@ -36,6 +41,35 @@ NOTIFICATION_LIMIT = RateLimit("participation.notifications", "60/h", "300/h")
 # One-click unsubscribes (RFC 8058) are posted by the mail provider's servers, many people from few
 # addresses, and need no account; the signed token is the protection, the limit only stops floods.
 UNSUBSCRIBE_LIMIT = RateLimit("participation.unsubscribe", None, "600/h")
+
+
+def _counters(limit: RateLimit) -> list[tuple[str, str]]:
+    return [(key, rate) for key, rate in (("ip", limit.ip_rate), ("user", limit.user_rate)) if rate]
+
+
+def attempt_limited(request: HttpRequest, limit: RateLimit) -> bool:
+    """Count this request against ``limit``; True once it goes beyond (every counter is counted)."""
+    # A list, not a generator: any() would stop at the first counter beyond and leave the other uncounted.
+    beyond = [
+        is_ratelimited(request, group=limit.group, key=key, rate=rate, method="POST", increment=True)
+        for key, rate in _counters(limit)
+    ]
+    return any(beyond)
+
+
+def quota_used_up(request: HttpRequest, limit: RateLimit) -> bool:
+    """True when what was already counted against ``limit`` fills it; counts nothing itself."""
+    for key, rate in _counters(limit):
+        usage = get_usage(request, group=limit.group, key=key, rate=rate, method="POST")
+        if usage is not None and usage["count"] >= usage["limit"]:
+            return True
+    return False
+
+
+def quota_count(request: HttpRequest, limit: RateLimit) -> None:
+    """Count one stored item against ``limit`` (after it was stored)."""
+    for key, rate in _counters(limit):
+        get_usage(request, group=limit.group, key=key, rate=rate, method="POST", increment=True)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Tasks take ids, are enqueued on commit, and are idempotent where a retry could d
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from smartregion.core.mail import email_enqueue
+from smartregion.core.mail import compose, email_enqueue
 
 from .models import AssistedContribution, Channel, Comment, Follow, Idea, Notification, NotificationPreference
 
@@ -128,9 +127,9 @@ def contributor_mail(*, idea: Idea, news: str) -> bool:
             "idea_url": settings.SITE_URL + idea.get_absolute_url() if idea.is_public else "",
             "unsubscribe_url": unsubscribe_url,
         }
-        outgoing = EmailMessage(
-            subject=_("[SmartRegion] News about your idea “%(title)s”") % {"title": idea.title[:80]},
-            body=render_to_string("participation/email/contributor_news.txt", context),
+        outgoing = compose(
+            subject=_("News about your idea “%(title)s”") % {"title": idea.title[:80]},
+            text=render_to_string("participation/email/contributor_news.txt", context),
             to=[address],
             reply_to=[settings.PROGRAM_OFFICE_EMAIL],
             headers={
@@ -197,9 +196,9 @@ def digest_send(*, user_id: int) -> int:
                 "site_url": settings.SITE_URL,
                 "unsubscribe_url": unsubscribe_url,
             }
-            message = EmailMultiAlternatives(
-                subject=_("[SmartRegion] Your daily summary"),
-                body=render_to_string("participation/email/digest.txt", context),
+            message = compose(
+                subject=_("Your daily summary"),
+                text=render_to_string("participation/email/digest.txt", context),
                 to=[user.email],
                 headers={
                     "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -37,13 +37,17 @@ HUNDRED = Decimal(100)
 # What the measures plan together; the rest of the 17.5 M EUR stays unallocated as a reserve.
 PLANNED_TOTAL = Decimal("16200000")
 
+# The last year in which the program plans money (the region's program runs 2021 to 2027).
+LAST_YEAR = 2027
+LAST_YEAR_END = datetime.date(LAST_YEAR, 12, 31)
 PHASES = (
     ("Strategiephase", ProgramPhase.Kind.STRATEGY, datetime.date(2025, 1, 1), datetime.date(2026, 12, 31)),
     (
         "Umsetzungsphase",
         ProgramPhase.Kind.IMPLEMENTATION,
         datetime.date(2027, 1, 1),
-        datetime.date(2031, 12, 31),
+        # The funding programme (network.Region.program_end) ends with 2027: no money is planned later.
+        LAST_YEAR_END,
     ),
 )
 FEDERAL = "Bundesförderung Modellprojekte Smart Cities"
@@ -703,15 +707,79 @@ OVERRIDE_REASON = (
     "Nachtrag für eine zusätzliche Anzeigetafel an der Einfahrt Kölner Straße; die Vertragsanpassung folgt."
 )
 
-MILESTONE_STEPS = (
-    "Bedarfsanalyse und Konzept abgeschlossen",
-    "Ausschreibung veröffentlicht",
-    "Auftrag vergeben",
-    "Pilotbetrieb gestartet",
-    "Auswertung des Pilotbetriebs vorgelegt",
-    "Ausweitung auf weitere Standorte",
-    "Regelbetrieb aufgenommen",
+# The steps of a measure depend on what it builds: sensors and lights are installed, software goes
+# online, a service for people starts with trained staff, a strategy ends with a council decision.
+MILESTONE_PLANS = {
+    "installation": (
+        "Standorte mit den Kommunen festgelegt",
+        "Ausschreibung veröffentlicht",
+        "Auftrag vergeben",
+        "Erste Standorte ausgestattet",
+        "Messwerte bzw. Betrieb ein Quartal ausgewertet",
+        "Alle Standorte in Betrieb",
+    ),
+    "software": (
+        "Anforderungen mit künftigen Nutzerinnen und Nutzern erhoben",
+        "Datenschutz-Folgenabschätzung abgeschlossen",
+        "Prototyp mit Testgruppe erprobt",
+        "Erste Version online",
+        "Barrierefreiheit geprüft",
+        "Übergabe in den Regelbetrieb",
+    ),
+    "service": (
+        "Kooperationspartner gewonnen",
+        "Konzept mit den Kommunen abgestimmt",
+        "Personal geschult",
+        "Angebot in der ersten Kommune gestartet",
+        "Erfahrungen der Teilnehmenden ausgewertet",
+        "Angebot kreisweit verfügbar",
+    ),
+    "strategy": (
+        "Bestandsaufnahme abgeschlossen",
+        "Workshops mit Verwaltung und Öffentlichkeit durchgeführt",
+        "Entwurf vorgelegt",
+        "Stellungnahmen der Kommunen eingearbeitet",
+        "Beschluss im Kreistag",
+    ),
+}
+# Which plan a measure follows, by words in its title (first match), else by its first domain of life.
+PLAN_BY_WORD = (
+    ("strategie", "strategy"),
+    ("konzept", "strategy"),
+    ("plattform", "software"),
+    ("portal", "software"),
+    ("app", "software"),
+    ("kataster", "software"),
+    ("management", "software"),
+    ("auskunft", "service"),
+    ("lotsen", "service"),
+    ("sprechstunde", "service"),
+    ("rufbus", "service"),
+    ("dorfladen", "service"),
 )
+PLAN_BY_DOMAIN = {
+    MO: "installation",
+    EN: "installation",
+    UM: "installation",
+    KO: "installation",
+    GE: "service",
+    BI: "service",
+    DS: "software",
+    WI: "service",
+    TO: "software",
+    SL: "service",
+}
+
+
+def milestone_steps(spec: DemoMeasure) -> tuple[str, ...]:
+    """The milestone plan that fits what the measure does."""
+    title = spec.title.casefold()
+    for word, plan in PLAN_BY_WORD:
+        if word in title:
+            return MILESTONE_PLANS[plan]
+    return MILESTONE_PLANS[PLAN_BY_DOMAIN.get(spec.domains[0], "installation")]
+
+
 COMMITMENTS = (
     "Auftrag Hardware und Installation",
     "Dienstleistungsvertrag Projektsteuerung",
@@ -847,23 +915,27 @@ class _Planner:
         return min(day, self.today)
 
     def day_in(self, first: datetime.date, last: datetime.date) -> datetime.date:
+        """A day from first to last (at most today); first itself when the window is empty, so that a
+        payment never comes before its commitment."""
         last = self.past(last)
         if last <= first:
-            return last
+            return self.past(first)
         return first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
 
-    def years(self, spec: DemoMeasure) -> range:
+    def years(self, spec: DemoMeasure, not_before: datetime.date | None) -> range:
+        """The years a measure plans money in: within the program (up to LAST_YEAR), and not before the
+        ideas it took up were published."""
         rng = self.rng
         if spec.status == D:
             return range(2025, 2027)
         if spec.status == C:
             return range(2025, 2026)
         if spec.status == PA:
-            return range(2026, 2029)
+            return range(2026, LAST_YEAR + 1)
         if spec.status == R:
             start = rng.choice((2025, 2025, 2026))
-            return range(start, rng.randint(2027, 2030) + 1)
-        return range(2027, rng.randint(2028, 2031) + 1)
+            return range(max(start, not_before.year if not_before else start), LAST_YEAR + 1)
+        return range(LAST_YEAR, LAST_YEAR + 1)
 
     def budget(self, measure: Measure, total: Decimal, years: range) -> list[BudgetLine]:
         rng = self.rng
@@ -885,8 +957,9 @@ class _Planner:
                 )
         return lines
 
-    def expenses(self, spec: DemoMeasure, lines: list[BudgetLine]) -> None:
-        """Commitments and payments on the lines of past years and this year, all dated in the past."""
+    def expenses(self, spec: DemoMeasure, lines: list[BudgetLine], not_before: datetime.date | None) -> None:
+        """Commitments and payments on the lines of past years and this year, all dated in the past (and
+        after the ideas the measure took up)."""
         rng = self.rng
         for line in lines:
             if spec.status == P or line.year > self.today.year:
@@ -899,7 +972,8 @@ class _Planner:
                 continue
             # Larger sums are committed in two contracts, the second later in the year.
             first_part = committed if committed < 20000 else _hundreds(committed * Decimal("0.6"))
-            signed_on = self.day_in(datetime.date(line.year, 1, 15), datetime.date(line.year, 4, 30))
+            opens = max(datetime.date(line.year, 1, 15), not_before or datetime.date.min)
+            signed_on = self.day_in(opens, datetime.date(line.year, 4, 30))
             for part in (first_part, committed - first_part):
                 if part <= 0:
                     continue
@@ -936,15 +1010,17 @@ class _Planner:
                     document_reference=f"R-{line.year}-{rng.randint(1000, 9999)}",
                 )
 
-    def milestones(self, spec: DemoMeasure, measure: Measure, years: range) -> None:
+    def milestones(
+        self, spec: DemoMeasure, measure: Measure, years: range, not_before: datetime.date | None
+    ) -> None:
         rng = self.rng
+        plan = milestone_steps(spec)
         count = rng.randint(3, 4) if spec.status == D else 2 if spec.status == C else rng.randint(2, 5)
-        steps = [
-            0,
-            *sorted(rng.sample(range(1, len(MILESTONE_STEPS) - 1), count - 2)),
-            len(MILESTONE_STEPS) - 1,
-        ]
+        count = min(count, len(plan))
+        steps = [0, *sorted(rng.sample(range(1, len(plan) - 1), count - 2)), len(plan) - 1]
         start = datetime.date(years[0], 3, 31) if years[0] == 2025 else datetime.date(years[0], 2, 28)
+        if not_before:
+            start = max(start, not_before + datetime.timedelta(days=30))
         end = datetime.date(years[-1], 11, 30)
         if spec.status in (D, C):
             end = min(end, self.today - datetime.timedelta(days=45))
@@ -953,9 +1029,7 @@ class _Planner:
         for index, step in enumerate(steps):
             due_on = start + datetime.timedelta(days=span * index // (count - 1))
             added.append(
-                services.milestone_add(
-                    actor=self.office, measure=measure, title=MILESTONE_STEPS[step], due_on=due_on
-                )
+                services.milestone_add(actor=self.office, measure=measure, title=plan[step], due_on=due_on)
             )
         past = [milestone for milestone in added if milestone.due_on < self.today]
         # Paused measures and those marked overdue leave their latest due milestone open.
@@ -963,6 +1037,7 @@ class _Planner:
             past = past[:-1]
         for milestone in past:
             done_on = self.past(milestone.due_on + datetime.timedelta(days=rng.randint(-25, 12)))
+            done_on = max(done_on, not_before or done_on)
             services.milestone_set_done(actor=self.office, milestone=milestone, done_on=done_on)
 
     def indicators(self, spec: DemoMeasure, measure: Measure, years: range) -> None:
@@ -1064,16 +1139,28 @@ def _citizen_ideas(people: list[User], places: dict[str, Municipality], domains:
         IdeaEvent.objects.filter(idea=idea).update(created_at=when)
 
 
-def _link_ideas(office: User, measures: dict[str, Measure]) -> None:
-    """Take the demo ideas up into their measures (those that exist and are still open to it)."""
+def _link_ideas(
+    office: User, measures: dict[str, Measure], specs: dict[str, DemoMeasure]
+) -> dict[str, datetime.date]:
+    """Take the demo ideas up into their measures (those that exist and are still open to it); returns,
+    per measure title, the day its newest idea was published: its work (money, milestones) starts later.
+
+    A measure finished or cancelled before the idea was written cannot have taken it up, so those links
+    are left out.
+    """
     ideas = {idea.title: idea for idea in Idea.objects.filter(process__slug=MAIN_SLUG).order_by("pk")}
     links = [*IDEA_LINKS, *((idea[0], idea[5], idea[6]) for idea in CITIZEN_IDEAS if idea[5])]
+    since: dict[str, datetime.date] = {}
     for idea_title, measure_title, note in links:
         idea = ideas.get(idea_title)
         if idea is None or idea.status not in strategy_services.LINKABLE_IDEA_STATUSES:
             continue
+        if specs[measure_title].status in (D, C):
+            continue
         strategy_services.idea_link(actor=office, measure=measures[measure_title], idea=idea, note=note)
-        idea.refresh_from_db()
+        published = timezone.localdate(idea.published_at or idea.created_at)
+        since[measure_title] = max(since.get(measure_title, published), published)
+    return since
 
 
 def _override_payment(office: User, measure: Measure) -> None:
@@ -1143,7 +1230,6 @@ def seed_program(
     planner = _Planner(office=office, sources=sources, today=timezone.localdate())
     weight = Decimal(sum(spec.size for spec in MEASURES))
     measures: dict[str, Measure] = {}
-    plans: list[tuple[DemoMeasure, Measure, list[BudgetLine], range]] = []
     for spec in MEASURES:
         measure = strategy_services.measure_create(
             actor=office,
@@ -1167,17 +1253,19 @@ def seed_program(
                 organization=organizations[spec.partner],
                 role=Responsibility.Role.PARTNER,
             )
-        years = planner.years(spec)
-        lines = planner.budget(measure, _hundreds(PLANNED_TOTAL * spec.size / weight), years)
         measures[spec.title] = measure
-        plans.append((spec, measure, lines, years))
 
-    # Ideas first, so that their people hear about the milestones and status changes that follow.
+    # Ideas first, so that their people hear about the milestones and status changes that follow, and
+    # so that a measure's work is dated after the ideas it took up.
     _citizen_ideas(people, places, topics)
-    _link_ideas(office, measures)
-    for spec, measure, lines, years in plans:
-        planner.expenses(spec, lines)
-        planner.milestones(spec, measure, years)
+    specs = {spec.title: spec for spec in MEASURES}
+    since = _link_ideas(office, measures, specs)
+    for spec in MEASURES:
+        measure, not_before = measures[spec.title], since.get(spec.title)
+        years = planner.years(spec, not_before)
+        lines = planner.budget(measure, _hundreds(PLANNED_TOTAL * spec.size / weight), years)
+        planner.expenses(spec, lines, not_before)
+        planner.milestones(spec, measure, years, not_before)
         planner.indicators(spec, measure, years)
         planner.status(spec, measure)
     _override_payment(office, measures[OVERRIDE_MEASURE])

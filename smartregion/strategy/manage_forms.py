@@ -3,9 +3,13 @@ program/services.py) decide what is allowed and valid, and their ValidationError
 
 import re
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.http.request import split_domain_port, validate_host
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,14 +108,44 @@ class ProgressForm(forms.Form):
         return data
 
 
-IDEA_NUMBER = re.compile(r"(\d+)/?(?:#.*)?$")
+def _is_this_site(netloc: str) -> bool:
+    """The host of an address is this site's: the one of SITE_URL, or one ALLOWED_HOSTS names."""
+    if netloc.casefold() == urlsplit(settings.SITE_URL).netloc.casefold():
+        return True
+    host, _port = split_domain_port(netloc)
+    return bool(host) and validate_host(host, settings.ALLOWED_HOSTS)
+
+
+def idea_number(reference: str) -> int | None:
+    """The idea's number from a plain number or an address of its page on this site; None otherwise.
+
+    Only this site's addresses count: "http://evil.example/ideen/38/" is not idea 38, it is a mistake (or a
+    trick) the person should see.
+    """
+    reference = reference.strip()
+    if reference.isdigit():
+        return int(reference)
+    parts = urlsplit(reference)
+    if (parts.netloc or parts.scheme) and (
+        parts.scheme not in ("http", "https") or not _is_this_site(parts.netloc)
+    ):
+        return None
+    path = parts.path if parts.path.endswith("/") else f"{parts.path}/"
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return int(match.kwargs["pk"]) if match.view_name == "participation:idea" else None
 
 
 class IdeaLinkForm(forms.Form):
     idea = forms.CharField(
         label=_("Idea"),
         max_length=300,
-        help_text=_("The idea's number or the address of its page, e.g. …/ideen/123/."),
+        help_text=_(
+            "Search above and choose an idea, or give its number or the address of its page on this site, "
+            "e.g. …/ideen/123/."
+        ),
     )
     note = forms.CharField(
         label=_("Public note"),
@@ -121,10 +155,12 @@ class IdeaLinkForm(forms.Form):
     )
 
     def clean_idea(self) -> Idea:
-        match = IDEA_NUMBER.search(self.cleaned_data["idea"].strip())
-        idea = Idea.objects.filter(pk=int(match.group(1))).first() if match else None
+        number = idea_number(self.cleaned_data["idea"])
+        idea = Idea.objects.filter(pk=number).first() if number is not None else None
         if idea is None:
-            raise forms.ValidationError(_("There is no idea with this number or address."))
+            raise forms.ValidationError(
+                _("There is no idea with this number or address on this site. Please search for it above.")
+            )
         return idea
 
 

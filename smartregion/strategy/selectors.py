@@ -7,11 +7,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from smartregion.accounts.predicates import is_program_office
+from smartregion.core.text import german_stems
 from smartregion.network.models import Membership
-from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Process
+from smartregion.participation import selectors as participation
+from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Idea, Process
 from smartregion.program.models import Milestone, Responsibility
 
 from .models import Domain, Goal, IdeaLink, Measure, MeasureStatus, Strategy, StrategyVersion
+from .services import LINKABLE_IDEA_STATUSES
 
 
 def domain_list() -> QuerySet[Domain]:
@@ -144,6 +147,26 @@ def measure_idea_links(measure: Measure) -> list[IdeaLink]:
         )
         .select_related("idea")
         .order_by("created_at", "pk")
+    )
+
+
+def linkable_ideas(*, viewer: Any, measure: Measure, q: str, limit: int = 20) -> list[Idea]:
+    """Public ideas a measure could take up whose title (or, by word stem, text) has every word of ``q``,
+    newest first (all if ``q`` is empty), without those it has taken up already.
+
+    ``strategy.services.idea_link`` decides again on saving.
+    """
+    ideas = participation.idea_list(viewer=viewer, filters=participation.IdeaFilters())
+    for word in q.split()[:8]:
+        stems = german_stems(word)
+        in_text = Q(search_text__contains=f" {stems[0]}") if stems else Q(pk__in=[])
+        ideas = ideas.filter(Q(title__icontains=word) | in_text)
+    return list(
+        ideas.filter(status__in=LINKABLE_IDEA_STATUSES)
+        .exclude(pk__in=IdeaLink.objects.filter(measure=measure).values("idea_id"))
+        .select_related(None)
+        .prefetch_related(None)
+        .select_related("process")[:limit]
     )
 
 

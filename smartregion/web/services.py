@@ -1,12 +1,11 @@
 """Writes triggered from the public pages."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from smartregion.core.mail import email_enqueue
+from smartregion.core.mail import compose, email_enqueue
 
 from .models import AccessibilityFeedback
 
@@ -20,9 +19,9 @@ def accessibility_feedback_submit(
         message=message.strip(), page_url=page_url.strip(), name=name.strip(), email=email.strip()
     )
     email_enqueue(
-        EmailMessage(
-            subject=_("[SmartRegion] Accessibility feedback #%(id)s") % {"id": feedback.pk},
-            body=render_to_string("web/email/accessibility_feedback.txt", {"feedback": feedback}),
+        compose(
+            subject=_("Accessibility feedback #%(id)s") % {"id": feedback.pk},
+            text=render_to_string("web/email/accessibility_feedback.txt", {"feedback": feedback}),
             to=[settings.PROGRAM_OFFICE_EMAIL],
             reply_to=[feedback.email] if feedback.email else None,
         )

@@ -58,7 +58,10 @@ def _totp_now(secret: str) -> str:
     [
         ({}, [german.REQUIRED] * 3),
         (_signup_data(email="kein-at-zeichen"), [german.INVALID_EMAIL]),
-        (_signup_data(password2="Andere-Passphrase-2026"), ["Du musst zweimal das selbe Passwort eingeben."]),
+        (
+            _signup_data(password2="Andere-Passphrase-2026"),
+            ["Bitte geben Sie zweimal dasselbe Passwort ein."],
+        ),
         (
             _signup_data(password1="kurz", password2="kurz"),
             ["Dieses Passwort ist zu kurz. Es muss mindestens 10 Zeichen enthalten."],
@@ -112,7 +115,7 @@ def test_signup_sends_a_confirmation_link_that_verifies_the_address(
     assert _signed_in_user_id(client) is None
     [message] = mail.outbox
     assert message.to == ["neu@example.org"]
-    assert message.subject.startswith("[SmartRegion] ")
+    assert message.subject.startswith("[SmartRegion] ")  # no region in this test: the fallback name
 
     confirm_url = _link(message.body, "/konto/confirm-email/")
     page = client.get(confirm_url)
@@ -125,14 +128,16 @@ def test_signup_sends_a_confirmation_link_that_verifies_the_address(
     assert _signed_in_user_id(client) == str(person.pk)
 
 
-def test_account_mails_name_the_site_and_the_address(client, db, django_capture_on_commit_callbacks):
+def test_account_mails_name_the_region_and_the_address(client, region, django_capture_on_commit_callbacks):
     UserFactory(email="clara@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(SIGNUP, _signup_data(email="clara@example.org"))
 
     body = mail.outbox[0].body
-    assert "Hallo von testserver!" in body
+    assert mail.outbox[0].subject.startswith(f"[{region.name}] ")
+    assert body.startswith("Guten Tag,")
+    assert region.program_name in body
     assert "clara@example.org" in body
 
 
@@ -152,7 +157,7 @@ def test_bogus_confirmation_link_explains_itself(client, db):
     response = client.get("/konto/confirm-email/kein-gueltiger-schluessel/")
 
     assert response.status_code == 200
-    assert "Dieser Bestätigungslink ist leider abgelaufen" in text(response.content.decode())
+    assert "Dieser Bestätigungslink ist abgelaufen oder ungültig" in text(response.content.decode())
 
 
 def test_posting_a_bogus_confirmation_key_is_a_german_404(client, db):

@@ -63,8 +63,37 @@ def test_filters_and_german_search(api_client, world):
     assert _get(api_client, "/api/v1/ideas?q=Radwegen")["count"] == 4  # a word form finds "Radweg"
     assert _get(api_client, "/api/v1/ideas?q=telefonischen")["count"] == 1
     assert _get(api_client, "/api/v1/ideas?channel=phone")["count"] == 1
-    assert _get(api_client, "/api/v1/ideas?process=anderes")["count"] == 0
-    assert _get(api_client, "/api/v1/ideas?municipality=nirgendwo")["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/ideas?municipality=atlantis", "municipality"),
+        ("/api/v1/ideas?process=anderes", "process"),
+        ("/api/v1/ideas?domain=zauberei", "domain"),
+        ("/api/v1/measures?municipality=atlantis", "municipality"),
+        ("/api/v1/measures?strategy=keine", "strategy"),
+    ],
+)
+def test_an_unknown_slug_is_a_422_like_an_unknown_status(api_client, world, url, field):
+    """A typo in a filter must not look like "nothing there": it is answered as ``status=foo`` is."""
+    response = api_client.get(url)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["detail"] == "Bitte prüfen Sie Ihre Eingaben."
+    [error] = problem["errors"]
+    assert error["field"] == field
+    assert error["message"].startswith("Hier gibt es nichts mit dem Kurznamen")
+
+
+def test_coordinates_are_numbers(api_client, world):
+    rows = _get(api_client, "/api/v1/municipalities")
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert rows
+    for row in rows:
+        assert isinstance(row["latitude"], float)
+        assert isinstance(row["longitude"], float)
 
 
 def test_bad_query_values_name_the_field_in_german(api_client, world):

@@ -67,6 +67,16 @@ def test_bad_idea_input_names_each_field_and_stores_nothing(bearer, world):
     assert Idea.objects.count() == before
 
 
+def test_failed_ideas_do_not_use_up_the_ideas_a_token_may_store(bearer, world):
+    """As on the page: ten stored ideas an hour, however many attempts failed on the way."""
+    failed = [_send(bearer, "post", "/api/v1/ideas", _idea(world, title="")).status_code for _ in range(12)]
+    stored = [
+        _send(bearer, "post", "/api/v1/ideas", _idea(world, title=f"Idee {n}")).status_code for n in range(11)
+    ]
+    assert failed == [422] * 12
+    assert stored == [201] * 10 + [429]
+
+
 def test_missing_fields_and_broken_json_are_422_not_500(bearer, world):
     response = _send(bearer, "post", "/api/v1/ideas", {"title": "Nur ein Titel"})
     assert response.status_code == 422

@@ -135,7 +135,7 @@ def test_publisher_and_contact_from_the_settings(client, public_data):
     with override_settings(
         OPENDATA_PUBLISHER_NAME="Kreisverwaltung Mayen-Koblenz",
         OPENDATA_PUBLISHER_URL="https://www.kvmyk.de/",
-        OPENDATA_CONTACT_EMAIL="opendata@example.org",
+        PROGRAM_OFFICE_EMAIL="opendata@example.org",
     ):
         graph, _response = _graph(client)
 

@@ -104,7 +104,7 @@ def test_seeding_again_changes_nothing(seeded):
 
 
 def test_seed_demo_loads_participation_once(db, settings, client):
-    settings.DEBUG = True
+    settings.DEMO_MODE = True
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     assert Process.objects.count() == 2

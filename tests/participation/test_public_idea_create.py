@@ -179,10 +179,38 @@ def test_a_filled_honeypot_stores_nothing(citizen_client, collecting, domain):
     assert not Idea.objects.exists()
 
 
-def test_submitting_is_rate_limited_per_person(citizen_client, collecting, domain):
-    answers = [citizen_client.post(_url(collecting), _data(domain, title="")).status_code for _ in range(11)]
-    assert answers == [400] * 10 + [429]
-    assert german("Too many requests") in text_of(citizen_client.post(_url(collecting), _data(domain)))
+def test_failed_submissions_do_not_use_up_the_ideas_a_person_may_store(citizen_client, collecting, domain):
+    """Ten ideas an hour count what was stored: three corrected mistakes before each idea cost nothing."""
+    answers = []
+    for n in range(10):
+        answers += [
+            citizen_client.post(_url(collecting), _data(domain, title="")).status_code for _ in range(3)
+        ]
+        answers.append(citizen_client.post(_url(collecting), _data(domain, title=f"Idee {n}")).status_code)
+    assert answers == ([400] * 3 + [302]) * 10
+    assert Idea.objects.count() == 10
+
+
+def test_the_eleventh_idea_is_refused_with_the_form_kept(citizen_client, collecting, domain):
+    for n in range(10):
+        assert citizen_client.post(_url(collecting), _data(domain, title=f"Idee {n}")).status_code == 302
+    response = citizen_client.post(
+        _url(collecting), _data(domain, title="Meine elfte Idee", body="Gut **so**.")
+    )
+    assert response.status_code == 429
+    page = text_of(response)
+    assert "Sie haben in kurzer Zeit viele Ideen eingereicht" in page
+    assert 'value="Meine elfte Idee"' in page
+    assert "Gut **so**." in page
+    assert Idea.objects.count() == 10
+
+
+def test_failed_submissions_are_limited_separately_and_more_generously(citizen_client, collecting, domain):
+    answers = [citizen_client.post(_url(collecting), _data(domain, title="")).status_code for _ in range(61)]
+    assert answers == [400] * 60 + [429]
+    response = citizen_client.post(_url(collecting), _data(domain, title="Trotzdem getippt"))
+    assert response.status_code == 429
+    assert 'value="Trotzdem getippt"' in text_of(response)
     assert not Idea.objects.exists()
 
 
@@ -190,11 +218,12 @@ def test_submitting_is_rate_limited_per_address(client, collecting, domain):
     from ..factories import UserFactory
 
     answers = []
-    for _ in range(31):
+    for n in range(31):
         client.force_login(UserFactory())
-        answers.append(client.post(_url(collecting), _data(domain, title="")).status_code)
-    assert answers[:30] == [400] * 30
+        answers.append(client.post(_url(collecting), _data(domain, title=f"Idee {n}")).status_code)
+    assert answers[:30] == [302] * 30
     assert answers[30] == 429
+    assert Idea.objects.count() == 30
 
 
 def test_blocked_people_read_why_they_cannot_submit(citizen_client, citizen, collecting, domain):

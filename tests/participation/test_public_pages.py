@@ -441,3 +441,25 @@ def test_every_form_field_has_a_label(client, citizen, every_page):
             r'<(input|textarea|select)(?![^>]*type="hidden")[^>]* id="([^"]+)"', page
         ):
             assert field_id in labelled, (url, tag, field_id)
+
+
+def test_idea_excerpts_escape_the_authors_text_exactly_once(client, collecting):
+    """ "Bus & Bahn … < 1" reads so in the list, on the process page and in the page description."""
+    idea = IdeaFactory(process=collecting, body="Bus & Bahn fahren seltener als < 1 Mal am Tag.")
+    pages = [
+        client.get(reverse("participation:idea_list")),
+        client.get(reverse("participation:process", args=[collecting.slug])),
+        client.get(idea.get_absolute_url()),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert "Bus &amp; Bahn fahren seltener als &lt; 1" in html
+        assert "&amp;amp;" not in html
+        assert "&amp;lt;" not in html
+    assert re.search(r'<meta name="description" content="Bus &amp; Bahn fahren seltener als &lt; 1', html)
+
+
+def test_an_unknown_municipality_in_the_filters_is_a_german_message_not_an_empty_list(client, collecting):
+    response = client.get(reverse("participation:idea_list"), {"municipality": "atlantis"})
+    assert response.status_code == 400
+    assert "atlantis ist keine gültige Auswahl" in text_of(response)

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from smartregion.network.models import Municipality
+from smartregion.network.models import Municipality, Region
 from smartregion.participation.models import IdeaStatus
 from smartregion.program.models import (
     BudgetLine,
@@ -35,7 +35,7 @@ def test_the_program_has_its_phases_and_funding_sources(demo):
     phases = list(ProgramPhase.objects.values_list("name", "kind", "starts_on", "ends_on"))
     assert phases == [
         ("Strategiephase", "strategy", datetime.date(2025, 1, 1), datetime.date(2026, 12, 31)),
-        ("Umsetzungsphase", "implementation", datetime.date(2027, 1, 1), datetime.date(2031, 12, 31)),
+        ("Umsetzungsphase", "implementation", datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
     ]
     federal, own = FundingSource.objects.get(name=FEDERAL), FundingSource.objects.get(name=OWN_SHARE)
     assert (federal.kind, federal.amount, federal.max_rate) == (
@@ -92,7 +92,7 @@ def test_the_money_keeps_every_invariant(demo):
     assert Decimal("15000000") <= total < Decimal("17500000")
 
     assert not BudgetLine.objects.filter(committed__gt=F("planned")).exists()
-    assert set(BudgetLine.objects.values_list("year", flat=True)) <= set(range(2025, 2032))
+    assert set(BudgetLine.objects.values_list("year", flat=True)) <= set(range(2025, 2028))
     for line in BudgetLine.objects.all():
         assert line.planned == line.planned.quantize(Decimal(100)), "plans are whole hundreds of euros"
 
@@ -152,3 +152,38 @@ def test_ideas_were_taken_up_and_clara_can_see_hers(demo):
     clara = links.filter(idea__author__email="clara.buerger@example.org")
     assert clara.exists()
     assert clara.first().measure.status == MeasureStatus.RUNNING
+
+
+def test_money_lies_within_the_program_years(demo):
+    """The region's program runs 2021 to 2027: no phase, budget line or booking lies after it."""
+    region = Region.objects.get()
+    assert ProgramPhase.objects.filter(ends_on__gt=region.program_end).count() == 0
+    assert not BudgetLine.objects.filter(year__gt=region.program_end.year).exists()
+    assert not BudgetLine.objects.filter(year__lt=region.program_start.year).exists()
+    assert not Expense.objects.filter(booked_on__gt=region.program_end).exists()
+
+
+def test_ideas_come_before_the_work_of_the_measures_that_took_them_up(demo):
+    """A measure cannot have reached a milestone or booked money before the idea it took up existed."""
+    links = IdeaLink.objects.select_related("idea", "measure")
+    assert links.count() >= 10
+    for link in links:
+        published = timezone.localdate(link.idea.published_at)
+        assert published <= timezone.localdate(link.created_at), link
+        measure = link.measure
+        reached = Milestone.objects.filter(measure=measure, done_on__lt=published)
+        booked = Expense.objects.filter(budget_line__measure=measure, booked_on__lt=published)
+        assert not reached.exists(), f"{measure.title}: milestone reached before “{link.idea.title}”"
+        assert not booked.exists(), f"{measure.title}: money booked before “{link.idea.title}”"
+        assert measure.status not in (MeasureStatus.DONE, MeasureStatus.CANCELLED), measure.title
+
+
+def test_milestones_differ_with_what_a_measure_does(demo):
+    """Not one template for all: sensors are installed, software goes online, a strategy is decided."""
+    plans = {
+        tuple(Milestone.objects.filter(measure=measure).order_by("due_on").values_list("title", flat=True))
+        for measure in Measure.objects.all()
+    }
+    titles = set(Milestone.objects.values_list("title", flat=True))
+    assert len(plans) >= 10
+    assert {"Erste Version online", "Beschluss im Kreistag", "Personal geschult"} <= titles

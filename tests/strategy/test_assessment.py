@@ -251,6 +251,16 @@ def test_others_scores_hidden_before_own_submission_and_visible_after(
         assert list(service.visible_scores(viewer, assessment_round, idea=idea)) == []
 
 
+def test_a_criterions_description_is_shown_as_text_not_markup(client, assessment_round, criteria, idea):
+    impact = criteria[0]
+    impact.description = 'Wirkt <b onmouseover="x()">stark</b> & breit'
+    impact.save()
+    client.force_login(expert())
+    page = client.get(reverse("strategy:assess_idea", args=[assessment_round.pk, idea.pk])).content.decode()
+    assert "Wirkt &lt;b onmouseover=&quot;x()&quot;&gt;stark&lt;/b&gt; &amp; breit" in page
+    assert "<b onmouseover" not in page
+
+
 def test_the_scoring_page_shows_others_only_after_submitting(client, assessment_round, criteria, idea):
     first, second = expert(), expert()
     submit(first, assessment_round, criteria, (5, 1), idea=idea)

@@ -96,9 +96,10 @@ def test_expense_beyond_the_line_is_refused_on_the_form(client, signed_in, measu
     assert Expense.objects.get().amount == Decimal("100.00")
 
 
-def test_linking_an_idea_by_its_address_adopts_it_and_tells_its_author(
-    client, signed_in, measure, idea, django_capture_on_commit_callbacks
+def test_linking_an_idea_by_its_address_adopts_it_and_tells_its_author(  # noqa: PLR0917 - fixtures
+    client, signed_in, measure, idea, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://beteiligung.example.org"
     signed_in("program_office")
     address = f"https://beteiligung.example.org{idea.get_absolute_url()}"
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,6 +117,79 @@ def test_linking_an_idea_by_its_address_adopts_it_and_tells_its_author(
     response = client.post(_url(measure, "idee-verknuepfen"), {"idea": str(idea.pk)})
     assert response.status_code == 400
     assert IdeaLink.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "http://evil.example/ideen/{pk}/",
+        "https://beteiligung.example.org.evil.example/ideen/{pk}/",
+        "javascript:/ideen/{pk}/",
+        "//evil.example/ideen/{pk}/",
+        "/moderation/ideen/{pk}/",
+        "/ideen/{pk}/unterstuetzen/",
+        "Idee {pk}",
+    ],
+)
+def test_only_this_sites_addresses_and_plain_numbers_name_an_idea(  # noqa: PLR0917 - fixtures
+    client, signed_in, measure, idea, settings, reference
+):
+    settings.SITE_URL = "https://beteiligung.example.org"
+    signed_in("program_office")
+    response = client.post(_url(measure, "idee-verknuepfen"), {"idea": reference.format(pk=idea.pk)})
+    assert response.status_code == 400
+    assert "Auf dieser Website gibt es keine Idee mit dieser Nummer oder Adresse" in response.content.decode()
+    assert not IdeaLink.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["{pk}", " {pk} ", "/ideen/{pk}/", "http://testserver/ideen/{pk}/#kommentare", "{site}/ideen/{pk}"],
+)
+def test_this_sites_addresses_and_numbers_are_accepted(  # noqa: PLR0917 - fixtures
+    client, signed_in, measure, idea, settings, reference
+):
+    settings.SITE_URL = "https://beteiligung.example.org:8443"
+    signed_in("program_office")
+    value = reference.format(pk=idea.pk, site=settings.SITE_URL)
+    assert client.post(_url(measure, "idee-verknuepfen"), {"idea": value}).status_code == 302
+    assert IdeaLink.objects.get().idea == idea
+
+
+def test_the_link_page_searches_ideas_by_title_and_fills_the_choice_in(client, signed_in, measure, idea):
+    other = Idea.objects.create(
+        process=idea.process,
+        title="Dorfladen",
+        body="b",
+        body_html="<p>b</p>",
+        author=UserFactory(),
+        status=IdeaStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    hidden = Idea.objects.create(
+        process=idea.process,
+        title="Mitfahrbank geheim",
+        body="b",
+        author=UserFactory(),
+        status=IdeaStatus.SUBMITTED,
+    )
+    signed_in("program_office")
+    page = client.get(_url(measure, "idee-verknuepfen"), {"suche": "Mitfahrbank"}).content.decode()
+    assert 'name="suche"' in page
+    assert f"idee={idea.pk}" in page
+    assert f"idee={other.pk}" not in page
+    assert f"idee={hidden.pk}" not in page
+    # htmx swaps the results in as one types; the answer is the same page, from which it selects them.
+    htmx = client.get(
+        _url(measure, "idee-verknuepfen"), {"suche": "Dorfladen"}, headers={"HX-Request": "true"}
+    )
+    assert 'id="idea-results"' in htmx.content.decode()
+    assert f"idee={other.pk}" in htmx.content.decode()
+    chosen = client.get(_url(measure, "idee-verknuepfen"), {"suche": "Mitfahrbank", "idee": str(idea.pk)})
+    assert f'name="idea" value="{idea.pk}"' in chosen.content.decode()
+    strategy_services.idea_link(actor=UserFactory(is_superuser=True), measure=measure, idea=idea)
+    again = client.get(_url(measure, "idee-verknuepfen"), {"suche": "Mitfahrbank"}).content.decode()
+    assert f"idee={idea.pk}" not in again
 
 
 def test_a_status_change_and_a_milestone_reach_the_ideas_people(

@@ -423,6 +423,32 @@ def test_the_history_and_the_management_are_for_staff_only(client, make_person, 
     assert ("strategy/_measure_manage.html" in [t.name for t in response.templates]) is manage
 
 
+def test_the_history_reads_as_german_sentences_with_german_amounts(client, office, measure, sources):
+    """No internal keys ("committed: 50000.00", "expense: 408"); creating a milestone is not "changed"."""
+    line = program.budget_line_set(
+        actor=office, measure=measure, source=sources[0], year=TODAY().year, planned="60000.00"
+    )
+    program.expense_book(
+        actor=office,
+        budget_line=line,
+        kind=Expense.Kind.COMMITMENT,
+        amount="49600.00",
+        booked_on=days(-1),
+        description="Auftrag",
+    )
+    client.force_login(office)
+    html = text_of(client.get(measure.get_absolute_url()))
+    table = html[html.index('id="history-table"') :]
+    for internal in ("committed:", "spent:", "expense:", "measured_on", "due_on", "done_on", "planned:"):
+        assert internal not in table
+    assert "Mittelbindung gebucht. Gebunden jetzt 50.000,00\u00a0€ (vorher 400,00\u00a0€)." in table
+    assert re.search(r"Geplant aus „[^“]+“ für \d{4}: 60\.000,00\u00a0€ \(vorher [\d.,]+\u00a0€\)\.", table)
+    assert "Meilenstein angelegt" in table
+    assert "Meilenstein „Standorte gewählt“ am" in table
+    assert "Meilenstein geändert" not in table
+    assert re.search(r"„Mitfahrten“ am [^:]+: 40,5\.", table)
+
+
 def test_changes_retire_the_cached_page(client, office, measure, sources):
     url = measure.get_absolute_url()
     assert german_euro(Decimal("900.50")) in text_of(client.get(url))

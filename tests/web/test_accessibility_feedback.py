@@ -62,7 +62,7 @@ def test_feedback_is_stored_and_mailed_to_the_program_office(post):
     [message] = mail.outbox
     assert message.to == [settings.PROGRAM_OFFICE_EMAIL]
     assert message.reply_to == ["rita@example.org"]
-    assert message.subject == f"[SmartRegion] Rückmeldung zur Barrierefreiheit #{feedback.pk}"
+    assert message.subject == f"[Landkreis Teststadt] Rückmeldung zur Barrierefreiheit #{feedback.pk}"
     assert "Der Kontrast der Links im Fußbereich ist zu schwach." in message.body
     assert "/netzwerk/" in message.body
 

@@ -218,3 +218,14 @@ def test_language_switch_ignores_unknown_languages(client, db):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
 
     assert '<html lang="de"' in client.get("/").content.decode()
+
+
+def test_staff_are_told_when_the_maps_have_no_base_map(client, make_person, region, municipality, settings):
+    """Without MAP_TILE_URL the maps are points on grey: the program office reads why, visitors do not."""
+    note = "Hinweis für das Programmbüro: Die Karte zeigt keine Hintergrundkarte"
+    url = reverse("web:municipality", args=[municipality.slug])
+    assert note not in client.get(url).content.decode()
+    client.force_login(make_person("program_office"))
+    assert note in client.get(url).content.decode()
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert note not in client.get(url).content.decode()

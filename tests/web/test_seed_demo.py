@@ -29,8 +29,8 @@ def seeded(db):
     _seed("--force")
 
 
-def test_refuses_without_force_when_debug_is_off(db, settings):
-    settings.DEBUG = False
+def test_refuses_without_force_outside_the_demo_settings(db, settings):
+    settings.DEMO_MODE = False
 
     with pytest.raises(CommandError, match="--force"):
         _seed()
@@ -39,8 +39,8 @@ def test_refuses_without_force_when_debug_is_off(db, settings):
     assert not User.objects.exists()
 
 
-def test_runs_without_force_when_debug_is_on(db, settings):
-    settings.DEBUG = True
+def test_runs_without_force_with_the_demo_settings(db, settings):
+    settings.DEMO_MODE = True
 
     _seed()
 

@@ -4,7 +4,9 @@ import copy
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 from ninja.decorators import decorate_view
@@ -13,7 +15,7 @@ from smartregion.participation.policy import RateLimit
 
 from ..caching import conditional
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from ..problems import Problem
+from ..problems import ApiProblem, Problem
 
 # Public reads are the same for everybody: they are asked as an anonymous visitor would see them, even
 # when a signed-in person or a token calls them.
@@ -71,3 +73,15 @@ def envelope(request: HttpRequest, page: Page, count: int) -> dict[str, Any]:
 
 
 LIMIT_DESCRIPTION = f"Einträge je Seite, 1–{MAX_LIMIT} (Vorgabe {DEFAULT_LIMIT})"
+
+
+def known_slugs(**filters: tuple[str | None, QuerySet[Any]]) -> None:
+    """422 with a German message for a filter that names nothing (``municipality=atlantis``), as for an
+    unknown ``status``: a typo must not look like an empty result. Keywords: field=(slug, candidates)."""
+    unknown = [
+        (field, _("There is nothing called “%(slug)s” here.") % {"slug": slug})
+        for field, (slug, rows) in filters.items()
+        if slug and not rows.filter(slug=slug).exists()
+    ]
+    if unknown:
+        raise ApiProblem(422, _("Please check your input."), errors=unknown)

@@ -7,14 +7,25 @@ from django import forms
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django_ratelimit.exceptions import Ratelimited
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
+from smartregion.network.models import Municipality
 from smartregion.participation import selectors, services
 from smartregion.participation.apps import PAGES
 from smartregion.participation.forms import IdeaForm
 from smartregion.participation.models import Channel, Comment, Idea, IdeaStatus, Process
-from smartregion.participation.policy import COMMENT_LIMIT, IDEA_LIMIT, SUPPORT_LIMIT, refusal_for
+from smartregion.participation.policy import (
+    COMMENT_LIMIT,
+    IDEA_ATTEMPT_LIMIT,
+    IDEA_LIMIT,
+    SUPPORT_LIMIT,
+    quota_count,
+    quota_used_up,
+    refusal_for,
+)
+from smartregion.strategy.models import Domain
 
 from ..auth import WRITE_AUTH
 from ..pagination import MAX_LIMIT, keyset_page
@@ -39,6 +50,7 @@ from .common import (
     cached,
     enforce,
     envelope,
+    known_slugs,
     page_limit,
     person,
 )
@@ -88,6 +100,11 @@ class IdeaQuery(Schema):
 @router.get("/ideas", response={200: IdeaList, **READ_ERRORS}, summary="Ideen")
 @cached(PAGES)
 def ideas(request: HttpRequest, query: Query[IdeaQuery]) -> Any:
+    known_slugs(
+        process=(query.process, selectors.process_list(viewer=PUBLIC)),
+        domain=(query.domain, Domain.objects.all()),
+        municipality=(query.municipality, Municipality.objects.all()),
+    )
     filters = selectors.IdeaFilters(
         domain=query.domain or "",
         municipality=query.municipality or "",
@@ -167,7 +184,8 @@ def _refuse(user: Any, action: str, process: Process, idea: Idea | None = None) 
 )
 def create_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     user = person(request)
-    enforce(request, IDEA_LIMIT)
+    # As on the page: every attempt counts against the generous limit, only stored ideas against IDEA_LIMIT.
+    enforce(request, IDEA_ATTEMPT_LIMIT)
     process = selectors.process_list(viewer=user).filter(slug=payload.process).first()
     if process is None:
         raise ApiProblem(
@@ -186,7 +204,10 @@ def create_idea(request: HttpRequest, payload: IdeaIn) -> Any:
     if not form.is_valid():
         errors = [(field, str(message)) for field, messages in form.errors.items() for message in messages]
         raise ApiProblem(422, _("Please check your input."), errors=errors)
+    if quota_used_up(request, IDEA_LIMIT):
+        raise Ratelimited()
     created = services.idea_create(author=user, process=process, **form.service_arguments())
+    quota_count(request, IDEA_LIMIT)
     return Status(201, selectors.idea_get(pk=created.pk))
 
 

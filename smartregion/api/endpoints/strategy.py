@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
+from smartregion.network.models import Municipality
 from smartregion.program import selectors as program_selectors
 from smartregion.program.models import ZERO, FundingSource, Indicator
 from smartregion.strategy import selectors
 from smartregion.strategy.apps import PAGES
-from smartregion.strategy.models import Goal, Measure, MeasureStatus, Strategy
+from smartregion.strategy.models import Domain, Goal, Measure, MeasureStatus, Strategy
 
 from ..pagination import MAX_LIMIT, keyset_page
 from ..schemas import (
@@ -26,7 +27,7 @@ from ..schemas import (
     Slug,
     StrategyOut,
 )
-from .common import LIMIT_DESCRIPTION, PUBLIC, READ_ERRORS, cached, envelope, page_limit
+from .common import LIMIT_DESCRIPTION, PUBLIC, READ_ERRORS, cached, envelope, known_slugs, page_limit
 
 router = Router(tags=["Strategie und Programm"])
 
@@ -69,6 +70,11 @@ def _public_measures() -> Any:
 @router.get("/measures", response={200: MeasureList, **READ_ERRORS}, summary="Maßnahmen")
 @cached(PAGES)
 def measures(request: HttpRequest, query: Query[MeasureQuery]) -> Any:
+    known_slugs(
+        strategy=(query.strategy, Strategy.objects.all()),
+        domain=(query.domain, Domain.objects.all()),
+        municipality=(query.municipality, Municipality.objects.all()),
+    )
     rows = _public_measures()
     if query.status:
         rows = rows.filter(status=query.status)

@@ -1,9 +1,11 @@
-"""Template helpers for rendering form widgets with KERN UX classes."""
+"""Template helpers: form widgets with KERN UX classes, plain text from rendered markup."""
 
+from html import unescape
 from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -22,3 +24,12 @@ def choice_widget(choice: Any, widget_type: str) -> SafeString:
     css = "kern-form-check__radio" if widget_type == "radioselect" else "kern-form-check__checkbox"
     choice.data["attrs"] = {**choice.data["attrs"], "class": css}
     return choice.tag()
+
+
+@register.filter
+def plain_text(html: str) -> str:
+    """The text a reader sees in rendered markup, unescaped so that autoescaping escapes it exactly once.
+
+    ``striptags`` alone keeps the entities ("Bus &amp; Bahn"), which autoescaping escapes a second time.
+    """
+    return unescape(strip_tags(html))

@@ -43,6 +43,7 @@ from ..models import AssistedContribution, Comment, Feature, Idea, IdeaStatus, P
 from ..policy import (
     COMMENT_LIMIT,
     FOLLOW_LIMIT,
+    IDEA_ATTEMPT_LIMIT,
     IDEA_LIMIT,
     NOTIFICATION_LIMIT,
     REPORT_LIMIT,
@@ -50,7 +51,10 @@ from ..policy import (
     UNSUBSCRIBE_LIMIT,
     RateLimit,
     Refusal,
+    attempt_limited,
     block_refusal,
+    quota_count,
+    quota_used_up,
     refusal_for,
 )
 from ..rules import COMMENT_EDIT_WINDOW, active_features
@@ -190,9 +194,12 @@ def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_post_limits(IDEA_LIMIT)
 def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
-    """Submit an idea online to a process whose idea collection runs."""
+    """Submit an idea online to a process whose idea collection runs.
+
+    The rate limits count stored ideas (IDEA_LIMIT) and, more generously, all submissions
+    (IDEA_ATTEMPT_LIMIT); beyond either the form comes back with what was typed and status 429.
+    """
     process = _process_or_404(request, slug)
     user = _person(request)
     back = process.get_absolute_url()
@@ -200,7 +207,18 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
         return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
     posted = request.method == "POST"
     form = IdeaForm(request.POST if posted else None, request.FILES if posted else None, process=process)
-    if posted and form.is_valid():
+    limited = posted and attempt_limited(request, IDEA_ATTEMPT_LIMIT)
+    if posted and not limited and form.is_valid():
+        limited = quota_used_up(request, IDEA_LIMIT)
+    if limited:
+        messages.error(
+            request,
+            _(
+                "You have submitted many ideas in a short time. Please wait a while and send the form again: "
+                "what you typed is kept below (a photo must be chosen again)."
+            ),
+        )
+    elif posted and form.is_valid():
         try:
             idea = services.idea_create(author=user, process=process, **form.service_arguments())
         except ValidationError as error:
@@ -210,6 +228,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
             refusal = refusal_for(user, "propose", process) or Refusal(_("You may not do this."))
             return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
         else:
+            quota_count(request, IDEA_LIMIT)
             if idea.status == IdeaStatus.PUBLISHED:
                 messages.success(request, _("Thank you! Your idea is published."))
             else:
@@ -222,7 +241,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "participation/idea_form.html",
         {"process": process, "form": form, "place_geojson": municipality_geojson(municipality_list())},
-        status=400 if form.errors else 200,
+        status=429 if limited else 400 if form.errors else 200,
     )
 
 

@@ -29,15 +29,3 @@ def figure(number: Any) -> str:
     value = Decimal(number)
     places = 0 if value == value.to_integral_value() else max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-@register.filter
-def audit_value(value: Any) -> str:
-    """What an audit event's ``before`` or ``after`` held, as one line ("year: 2027, planned: 600.00")."""
-    if value is None or value in ("", {}, []):
-        return "–"
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {audit_value(item)}" for key, item in value.items())
-    if isinstance(value, list):
-        return ", ".join(audit_value(item) for item in value)
-    return str(value)

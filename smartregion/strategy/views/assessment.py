@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -69,7 +70,8 @@ class AssessmentForm(forms.Form):
         scores = {
             service.score_field(criterion): forms.TypedChoiceField(
                 label=f"{criterion.name} ({_('weight %(weight)s') % {'weight': criterion.weight}})",
-                help_text=criterion.description,
+                # help_text is rendered unescaped (it may hold our own markup); a criterion is data.
+                help_text=escape(criterion.description),
                 choices=SCORE_CHOICES,
                 coerce=int,
                 empty_value=None,

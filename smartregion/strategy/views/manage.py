@@ -28,7 +28,7 @@ from smartregion.core.permissions import permitted_user
 from smartregion.program import services as program
 
 from .. import manage_forms as f
-from .. import services
+from .. import selectors, services
 from ..models import Measure
 
 POST_RATE = "60/m"
@@ -44,6 +44,8 @@ class Action:
     run: Callable[[User, Measure, dict[str, Any]], Any]
     done: Any
     needs_measure: bool = False
+    # Offers a search for ideas to link (``?suche=`` on the same page; ``?idee=`` fills the form in).
+    searches_ideas: bool = False
 
 
 ACTIONS: dict[str, Action] = {
@@ -76,6 +78,7 @@ ACTIONS: dict[str, Action] = {
             actor=user, measure=measure, idea=data["idea"], note=data["note"]
         ),
         gettext_lazy("The idea is linked; its author and supporters can now see what became of it."),
+        searches_ideas=True,
     ),
     "idee-loesen": Action(
         gettext_lazy("Unlink an idea"),
@@ -146,8 +149,16 @@ def _measure(slug: str) -> Measure:
 
 def _bound(action: Action, request: HttpRequest, measure: Measure) -> forms.Form:
     kwargs: dict[str, Any] = {"measure": measure} if action.needs_measure else {}
-    data = request.POST if request.method == "POST" else None
-    return action.form(data, **kwargs)
+    if request.method == "POST":
+        return action.form(request.POST, **kwargs)
+    initial = {"idea": request.GET.get("idee", "")[:20]} if action.searches_ideas else {}
+    return action.form(initial=initial, **kwargs)
+
+
+def _idea_search(request: HttpRequest, user: User, measure: Measure) -> dict[str, Any]:
+    """The search box's words and the ideas it finds (with htmx, the results are replaced as one types)."""
+    query = request.GET.get("suche", "").strip()[:200]
+    return {"query": query, "found": selectors.linkable_ideas(viewer=user, measure=measure, q=query)}
 
 
 @login_required
@@ -168,12 +179,10 @@ def measure_action(request: HttpRequest, slug: str, action: str) -> HttpResponse
         else:
             messages.success(request, str(chosen.done))
             return redirect(measure.get_absolute_url() + "#verwalten")
-    return render(
-        request,
-        "strategy/manage_action.html",
-        {"measure": measure, "form": form, "title": chosen.title},
-        status=400 if form.is_bound else 200,
-    )
+    context = {"measure": measure, "form": form, "title": chosen.title}
+    if chosen.searches_ideas:
+        context |= _idea_search(request, user, measure)
+    return render(request, "strategy/manage_action.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required

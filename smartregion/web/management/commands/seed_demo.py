@@ -11,10 +11,10 @@ from smartregion.web.demo import seed_all
 
 
 class Command(BaseCommand):
-    help = "Load the MYK10 demo data (idempotent). Refuses to run with DEBUG off unless --force is given."
+    help = "Load the MYK10 demo data (idempotent). Runs only with the dev settings (DEMO_MODE) or --force."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+        parser.add_argument("--force", action="store_true", help="Run even outside the dev settings.")
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -22,9 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, force: bool, if_empty: bool, **options: Any) -> None:
-        if not settings.DEBUG and not force:
+        if not settings.DEMO_MODE and not force:
             raise CommandError(
-                "seed_demo creates accounts with a published password; with DEBUG off it needs --force."
+                "seed_demo creates accounts with a published password; outside the dev settings "
+                "(DEMO_MODE) it needs --force."
             )
         from smartregion.network.models import Region
 

@@ -38,6 +38,44 @@
     fromInputs();
   }
 
+  // Permanent labels (municipality names) must not cover each other: "Mayen" sits right next to
+  // "Vordereifel". The most populous places are placed first; each label tries the sides of its point
+  // in turn, first avoiding other points too, and is hidden (its name stays in the tooltip on hover, and
+  // in the table) if no side is free of other names.
+  var SIDES = ["right", "left", "top", "bottom"];
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function declutter(markers) {
+    var points = markers.map(function (marker) {
+      return marker.getElement().getBoundingClientRect();
+    });
+    var labels = [];
+    markers.forEach(function (marker, index) {
+      var name = marker.getTooltip().getContent();
+      var others = points.filter(function (_point, other) { return other !== index; });
+      // Best a side that covers neither a name nor a point; else one that covers only a point.
+      var free = [labels.concat(others), labels].some(function (obstacles) {
+        return SIDES.some(function (side) {
+          marker.unbindTooltip();
+          marker.bindTooltip(name, { permanent: true, direction: side, className: "sr-map-label" }).openTooltip();
+          var box = marker.getTooltip().getElement().getBoundingClientRect();
+          var taken = obstacles.some(function (other) { return overlaps(box, other); });
+          if (!taken) {
+            labels.push(box);
+          }
+          return !taken;
+        });
+      });
+      if (!free) {
+        marker.unbindTooltip();
+        marker.bindTooltip(name, { direction: "right", className: "sr-map-label" });
+      }
+    });
+  }
+
   function renderMap(element) {
     var source = document.getElementById(element.dataset.geojson);
     if (!source || typeof L === "undefined") {
@@ -83,13 +121,23 @@
         marker.bindTooltip(feature.properties.name, { permanent: permanent, direction: "right", className: "sr-map-label" });
         marker.bindPopup(label);
       },
-    }).addTo(map);
+    });
     // The view comes first: Leaflet cannot draw a marker on a map that has none yet.
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds.pad(0.15), { maxZoom: 11 });
     } else {
       map.setView([50.35, 7.4], 10);
+    }
+    layer.addTo(map);
+    var labelled = layer.getLayers().filter(function (marker) {
+      return marker.feature.properties.population !== undefined;
+    }).sort(function (a, b) {
+      return b.feature.properties.population - a.feature.properties.population;
+    });
+    if (labelled.length) {
+      declutter(labelled);
+      map.on("zoomend", function () { declutter(labelled); });
     }
     if (element.dataset.pickLatitude) {
       enablePicking(map, element);

@@ -1,0 +1,37 @@
+"""The municipality map in the browser: every name readable, none covering another ("Mayen" hid under
+"Vordereifel"), without a base map."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from smartregion.network import demo as network_demo
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def municipalities(transactional_db: None) -> None:
+    network_demo.seed_municipalities(network_demo.seed_region())
+
+
+@pytest.mark.usefixtures("municipalities")
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_municipality_labels_do_not_overlap(page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(reverse("web:home"))
+    page.locator("#municipality-map .sr-map-label").first.wait_for()
+    boxes = page.eval_on_selector_all(
+        "#municipality-map .sr-map-label",
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [e.textContent, r.left, r.top, r.right, r.bottom]; })",
+    )
+    names = {box[0] for box in boxes}
+    if width >= 1000:
+        assert len(names) == 10
+    # On a phone a name with no free side around its point is left to its tooltip (and the table).
+    assert {"Mayen", "Andernach"} <= names
+    for index, (name, left, top, right, bottom) in enumerate(boxes):
+        for other, o_left, o_top, o_right, o_bottom in boxes[index + 1 :]:
+            overlap = left < o_right and o_left < right and top < o_bottom and o_top < bottom
+            assert not overlap, f"“{name}” covers “{other}”"
