@@ -2,7 +2,7 @@
 
 import rules
 
-from .predicates import CRUD, add_model_perms, is_citizen, is_program_office, is_self, may_change_account
+from .predicates import add_model_perms, is_citizen, is_program_office, is_self, may_change_account
 
 # The admin is the program office's tool; the admin site asks this permission.
 rules.add_perm("accounts.access_admin", is_program_office)
