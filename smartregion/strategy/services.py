@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -123,21 +123,35 @@ def measure_update(
 def idea_link(*, actor: Any, measure: Measure, idea: Idea, note: str = "") -> IdeaLink:
     """Take an idea up into a measure: the idea becomes "adopted", its people are told."""
     authorize(actor, "strategy.link_idea", measure)
+    # Linking changes the idea's status: ask about the idea too. An idea the person may not moderate
+    # gets the form's answer for an unknown number, so the form cannot probe for ideas either.
+    if not actor.has_perm("participation.moderate_idea", idea):
+        raise ValidationError({"idea": _("There is no idea with this number or address.")})
+    # Lock order: the idea, then the measure (see docs/architecture.md).
+    idea = participation.idea_lock(idea)
     if idea.status not in LINKABLE_IDEA_STATUSES:
         raise ValidationError({"idea": _("Only published ideas can be taken up into a measure.")})
+    already = ValidationError({"idea": _("This idea is already linked to the measure.")})
     if IdeaLink.objects.filter(measure=measure, idea=idea).exists():
-        raise ValidationError({"idea": _("This idea is already linked to the measure.")})
-    link = IdeaLink.objects.create(measure=measure, idea=idea, note=note.strip(), created_by=actor)
+        raise already
+    try:
+        with transaction.atomic():
+            link = IdeaLink.objects.create(measure=measure, idea=idea, note=note.strip(), created_by=actor)
+    except IntegrityError:
+        raise already from None
     Measure.objects.filter(pk=measure.pk).update(idea_count=F("idea_count") + 1)
-    participation.idea_adopt(
-        actor=actor,
-        idea=idea,
-        reason=_("Taken up into the measure “%(measure)s”.") % {"measure": measure.title},
-    )
+    participation.idea_adopt(actor=actor, idea=idea, reason=_adoption_reason(measure))
     record(
         measure, actor=actor, kind=MeasureEvent.Kind.IDEA_LINKED, after={"idea": idea.pk, "note": link.note}
     )
     return link
+
+
+def _adoption_reason(measure: Measure) -> str:
+    """The idea's public reason: names the measure only once the measure itself is public."""
+    if not measure.is_published:
+        return _("Taken up into a measure that is still being prepared.")
+    return _("Taken up into the measure “%(measure)s”.") % {"measure": measure.title}
 
 
 @transaction.atomic
@@ -145,8 +159,10 @@ def idea_unlink(*, actor: Any, link: IdeaLink) -> None:
     """Let an idea go again; when no measure holds it any more it returns to assessment."""
     measure = link.measure
     authorize(actor, "strategy.link_idea", measure)
-    idea = link.idea
-    link.delete()
+    idea = participation.idea_lock(link.idea)
+    deleted, _rows = IdeaLink.objects.filter(pk=link.pk).delete()
+    if not deleted:
+        return  # a double submit: unlinked and counted once
     Measure.objects.filter(pk=measure.pk).update(idea_count=F("idea_count") - 1)
     if not IdeaLink.objects.filter(idea=idea).exists():
         participation.idea_unadopt(
