@@ -12,7 +12,7 @@ from smartregion.strategy import services
 from smartregion.strategy.models import IdeaLink, Measure
 
 from ..concurrency import race, refusals
-from ..factories import MunicipalityFactory, RoleGrantFactory, UserFactory
+from ..factories import MunicipalityFactory, UserFactory
 from .test_manage import _url
 
 
@@ -52,8 +52,9 @@ def test_a_coordinator_cannot_adopt_another_municipalitys_idea(client, signed_in
         services.idea_link(actor=coordinator, measure=measure, idea=elsewhere)
 
 
+@pytest.mark.usefixtures("program")
 def test_an_unpublished_measure_stays_private_in_the_ideas_reason(
-    client, program, make_measure, municipality, make_person, django_capture_on_commit_callbacks
+    client, make_measure, municipality, make_person, django_capture_on_commit_callbacks
 ):
     office = make_person(Role.PROGRAM_OFFICE)
     draft = make_measure(published=False, title="Geheimes Vorhaben")
