@@ -376,7 +376,7 @@ def _status_change(
     delta = int(status in PUBLIC_IDEA_STATUSES) - int(previous in PUBLIC_IDEA_STATUSES)
     if delta:
         Process.objects.filter(pk=current.process_id).update(idea_count=F("idea_count") + delta)
-    IdeaEvent.objects.create(
+    event = IdeaEvent.objects.create(
         idea=current,
         actor=actor,
         kind=IdeaEvent.Kind.MERGED if status == IdeaStatus.MERGED else IdeaEvent.Kind.STATUS_CHANGED,
@@ -384,7 +384,9 @@ def _status_change(
         to_status=status,
         reason=reason,
     )
-    transaction.on_commit(partial(tasks.notify_idea_status.enqueue, idea_id=current.pk, actor_id=actor.pk))
+    transaction.on_commit(
+        partial(tasks.notify_idea_status.enqueue, idea_id=current.pk, actor_id=actor.pk, event_id=event.pk)
+    )
     if first_publication:
         transaction.on_commit(partial(tasks.notify_new_idea.enqueue, idea_id=current.pk))
     return current

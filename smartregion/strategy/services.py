@@ -26,9 +26,9 @@ LINKABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.UNDER_ASSESSMENT, Ide
 
 def record(
     measure: Measure, *, actor: Any, kind: str, before: Any = None, after: Any = None, reason: str = ""
-) -> None:
+) -> MeasureEvent:
     """Append an entry to the measure's audit history."""
-    MeasureEvent.objects.create(
+    return MeasureEvent.objects.create(
         measure=measure, actor=actor, kind=kind, reason=reason, data={"before": before, "after": after}
     )
 
@@ -39,6 +39,20 @@ def _unique_slug(title: str) -> str:
     while Measure.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _save_with_free_slug(measure: Measure, attempts: int = 5) -> None:
+    """Insert a new measure; when a measure of the same title took the slug meanwhile (the unique
+    constraint decides), take the next free one."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                measure.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Measure.objects.filter(slug=measure.slug).exists():
+                raise
+            measure.slug = _unique_slug(measure.title)
 
 
 def _check_scope(actor: Any, municipalities: list[Any]) -> None:
@@ -77,7 +91,7 @@ def measure_create(
         is_published=is_published,
     )
     measure.full_clean(exclude=["slug"])
-    measure.save()
+    _save_with_free_slug(measure)
     measure.domains.set(domains)
     measure.municipalities.set(municipalities)
     record(measure, actor=actor, kind=MeasureEvent.Kind.CREATED, after={"title": measure.title})
@@ -171,14 +185,16 @@ def idea_unlink(*, actor: Any, link: IdeaLink) -> None:
     record(measure, actor=actor, kind=MeasureEvent.Kind.IDEA_UNLINKED, before={"idea": idea.pk})
 
 
-def notify_linked_people(measure: Measure, *, kind: str, detail: str, actor: Any) -> None:
-    """After the current transaction commits, tell the people behind the measure's ideas what happened."""
+def notify_linked_people(event: MeasureEvent, *, kind: str, detail: str, actor: Any) -> None:
+    """After the current transaction commits, tell the people behind the measure's ideas what ``event``
+    (the history entry of the change) recorded."""
     transaction.on_commit(
         partial(
             tasks.notify_measure_update.enqueue,
-            measure_id=measure.pk,
+            measure_id=event.measure_id,
             kind=kind,
             detail=detail,
             actor_id=getattr(actor, "pk", None),
+            event_id=event.pk,
         )
     )
