@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from smartregion.core.admin_site import FormFieldsOnlyAdmin
 from smartregion.core.markdown import render_markdown
 
 from .models import Comment, Idea, IdeaEvent, ModerationEvent, ParticipationBlock, Phase, Process
@@ -17,7 +18,8 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(FormFieldsOnlyAdmin):
+    derived_fields = ("body_html",)
     list_display = ("title", "visibility", "idea_count", "created_at")
     list_filter = ("visibility",)
     search_fields = ("title",)
