@@ -15,13 +15,8 @@ from smartregion.participation.models import (
     Notification,
     NotificationPreference,
 )
-from smartregion.program import services as program_services
-from smartregion.strategy import services as strategy_services
-from smartregion.strategy import tasks as strategy_tasks
-from smartregion.strategy.models import MeasureEvent
 
 from ..factories import UserFactory
-from ..program.conftest import domain, make_measure, program, strategy  # noqa: F401  (fixtures)
 from .factories import CommentFactory, IdeaFactory
 
 
@@ -62,23 +57,6 @@ def test_a_rerun_status_notification_adds_nothing_but_the_next_change_is_told(fo
     later = IdeaEvent.objects.filter(idea=idea).latest("pk")
     tasks.notify_idea_status.call(idea_id=idea.pk, actor_id=moderator.pk, event_id=later.pk)
     assert Notification.objects.count() == 2 * (len(followers) + 1)
-
-
-def test_a_rerun_measure_update_adds_nothing(followed, program, make_measure, make_person):
-    idea, followers = followed
-    office = make_person(Role.PROGRAM_OFFICE)
-    measure = make_measure()
-    strategy_services.idea_link(actor=office, measure=measure, idea=idea)
-    program_services.measure_set_status(actor=office, measure=measure, status="running")
-    event = MeasureEvent.objects.filter(measure=measure, kind=MeasureEvent.Kind.STATUS).get()
-    Notification.objects.all().delete()
-
-    for _run in range(2):
-        strategy_tasks.notify_measure_update.call(
-            measure_id=measure.pk, kind="status", detail="running", actor_id=office.pk, event_id=event.pk
-        )
-
-    assert Notification.objects.count() == len(followers) + 1
 
 
 def test_a_rerun_digest_mails_nothing_twice(followed, django_capture_on_commit_callbacks):

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from smartregion.accounts.models import Role, User
-from smartregion.participation.models import Idea, IdeaStatus, Notification, Process
-from smartregion.strategy import services
-from smartregion.strategy.models import IdeaLink, Measure
+from smartregion.participation.models import Follow, Idea, IdeaStatus, Notification, Process
+from smartregion.program import services as program_services
+from smartregion.strategy import services, tasks
+from smartregion.strategy.models import IdeaLink, Measure, MeasureEvent
 
 from ..concurrency import race, refusals
 from ..factories import MunicipalityFactory, UserFactory
@@ -156,3 +157,23 @@ def test_a_link_racing_the_last_unlink_leaves_the_idea_adopted(
     assert list(IdeaLink.objects.values_list("measure_id", flat=True)) == [new.pk]
     assert _counts(old, new) == [0, 1]
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.ADOPTED
+
+
+def test_a_rerun_measure_update_notifies_nobody_twice(program, make_measure, municipality, make_person):
+    """Issue 17, finding 15: a retried notify task adds no notification anybody has already."""
+    office = make_person(Role.PROGRAM_OFFICE)
+    measure, idea = make_measure(), _idea(municipality=municipality)
+    follower = UserFactory()
+    Follow.objects.create(user=follower, idea=idea)
+    services.idea_link(actor=office, measure=measure, idea=idea)
+    program_services.measure_set_status(actor=office, measure=measure, status="running")
+    event = MeasureEvent.objects.get(measure=measure, kind=MeasureEvent.Kind.STATUS)
+
+    for _run in range(2):
+        tasks.notify_measure_update.call(
+            measure_id=measure.pk, kind="status", detail="running", actor_id=office.pk, event_id=event.pk
+        )
+
+    assert sorted(Notification.objects.values_list("user_id", flat=True)) == sorted(
+        [follower.pk, idea.author_id]
+    )
