@@ -165,3 +165,21 @@ def test_an_idea_cannot_be_merged_into_a_merged_idea(db, make_person):
             merged_into=Idea.objects.get(pk=second.pk),
         )
     assert Idea.objects.get(pk=first.pk).status == IdeaStatus.PUBLISHED
+
+
+def test_two_moderators_approving_one_idea_count_it_once(race_database, moderator_pk):
+    """Process.idea_count: the status is decided on the locked idea, so one approval counts."""
+    process = ProcessFactory(phase="active")
+    idea = IdeaFactory(process=process, status=IdeaStatus.SUBMITTED)
+
+    def approve():
+        actor, loaded = User.objects.get(pk=moderator_pk), Idea.objects.get(pk=idea.pk)
+        return lambda: services.idea_approve(actor=actor, idea=loaded)
+
+    outcomes = race([approve] * 3)
+
+    assert len(refusals(outcomes)) == 2  # "published cannot become published", on the form
+    process.refresh_from_db()
+    assert (
+        process.idea_count == Idea.objects.filter(process=process, status=IdeaStatus.PUBLISHED).count() == 1
+    )
