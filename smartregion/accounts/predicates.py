@@ -56,6 +56,20 @@ def is_self(user: Any, obj: Any) -> bool:
     return obj is not None and getattr(user, "pk", None) is not None and user.pk == obj.pk
 
 
+@rules.predicate
+def may_change_account(user: Any, obj: Any) -> bool:
+    """The account ``obj`` (a User, or a row with a ``user``: an e-mail address, a second factor) holds no
+    right that ``user`` lacks: only a superuser changes a superuser, so nobody can take over an account
+    with more rights by setting its password, its e-mail address or its second factor. Without an object
+    (the admin's list and add pages) the question is about the model and the answer is yes."""
+    if obj is None:
+        return True
+    target = obj if hasattr(obj, "is_superuser") else getattr(obj, "user", None)
+    if target is None:
+        return True
+    return bool(getattr(user, "is_superuser", False)) or not target.is_superuser
+
+
 def add_model_perms(app_label: str, model_name: str, predicate: Any, actions: tuple[str, ...]) -> None:
     """Register Django-style model permissions (``app.action_model``) for one predicate."""
     for action in actions:

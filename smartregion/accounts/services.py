@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.core import personal_data
+from smartregion.core.permissions import authorize
 
 from .models import AccountEvent, AgeGroup, Role, RoleGrant, User
 
@@ -47,7 +48,10 @@ def profile_update(*, user: User, display_name: str, home_municipality: Any, age
 
 @transaction.atomic
 def role_grant(*, actor: User | None, user: User, role: str, municipality: Any = None) -> RoleGrant:
-    """Give a person a role; coordinators need a municipality, other roles must not have one."""
+    """Give a person a role; coordinators need a municipality, other roles must not have one. ``actor`` None
+    is the system (demo data, management commands)."""
+    if actor is not None:
+        authorize(actor, "accounts.add_rolegrant", user)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if (role == Role.COORDINATOR) != (municipality is not None):
@@ -68,6 +72,8 @@ def role_grant(*, actor: User | None, user: User, role: str, municipality: Any =
 @transaction.atomic
 def role_revoke(*, actor: User | None, grant: RoleGrant) -> None:
     """Take a role away and log it."""
+    if actor is not None:
+        authorize(actor, "accounts.delete_rolegrant", grant.user)
     account_event_record(
         user=grant.user,
         actor=actor,

@@ -39,6 +39,23 @@ class SmartRegionAdminSite(admin.AdminSite):
         return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
+class FormFieldsOnlyAdmin(admin.ModelAdmin):
+    """Saves a changed row with the fields its form edits (plus ``derived_fields``, computed from them in
+    ``save_model``), never the whole row: counts, sums and statuses the services keep (shown read-only)
+    would otherwise be written back as they were read, undoing a booking or registration made meanwhile."""
+
+    derived_fields: tuple[str, ...] = ()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        concrete = {field.name: field for field in obj._meta.concrete_fields if not field.primary_key}
+        edited = [name for name in form.fields if name in concrete]
+        stamped = [name for name, field in concrete.items() if getattr(field, "auto_now", False)]
+        obj.save(update_fields=[*edited, *self.derived_fields, *stamped])
+
+
 class SmartRegionAdminConfig(AdminConfig):
     """Installs SmartRegionAdminSite as the default admin site."""
 

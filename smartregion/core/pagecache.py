@@ -19,12 +19,13 @@ without a cookie bypass the cache.
 import hashlib
 import re
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -42,7 +43,12 @@ def _version_key(namespace: str) -> str:
 
 
 def pages_changed(namespace: str) -> None:
-    """Retire every cached page of the namespace (call after a change the pages show)."""
+    """Retire every cached page of the namespace once the change the pages show is committed: retired
+    before, a page rendered from the old rows until the commit would be cached under the new version."""
+    transaction.on_commit(partial(_raise_version, namespace))
+
+
+def _raise_version(namespace: str) -> None:
     cache = caches[CACHE_ALIAS]
     try:
         cache.incr(_version_key(namespace))

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from smartregion.core.admin_site import FormFieldsOnlyAdmin
 from smartregion.core.markdown import render_markdown
 
 from .models import Event, EventLogEntry, EventMessage, MinutesAttachment, Registration
@@ -23,7 +24,8 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(FormFieldsOnlyAdmin):
+    derived_fields = ("description_html", "minutes_html")
     list_display = (
         "title",
         "format",
@@ -46,8 +48,9 @@ class EventAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Places are changed on the site (events.services.event_update), which refuses fewer places than
         # confirmed registrations and moves waiting people up when places are added.
+        # Cancelling tells every registrant, which the organizers' page does (events.services.event_update).
         fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "capacity") if obj is not None else fields
+        return (*fields, "capacity", "status") if obj is not None else fields
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         obj.description_html = render_markdown(obj.description)

@@ -51,6 +51,8 @@ from .models import (
 from .rules import registration_state
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# The same message to the same registrants within this time is a double submit, not a second message.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=10)
 # Allowed attachment types, recognised by their first bytes rather than by the file name.
 _ZIP = b"PK\x03\x04"
 ATTACHMENT_TYPES: dict[str, tuple[str, bytes]] = {
@@ -228,6 +230,21 @@ def _fill(event: Event, data: dict[str, Any]) -> None:
     event.description_html = render_markdown(event.description)
 
 
+def _slug_taken() -> ValidationError:
+    return ValidationError({"slug": _("Another event already uses this short name.")})
+
+
+def _save_event(event: Event) -> None:
+    """Save, answering a short name taken meanwhile (the unique constraint decides) like the check does."""
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        if Event.objects.filter(slug=event.slug).exclude(pk=event.pk).exists():
+            raise _slug_taken() from None
+        raise
+
+
 @transaction.atomic
 def event_create(*, actor: Any, data: dict[str, Any], organizers: Iterable[Any] = ()) -> Event:
     """A new event (a draft unless ``data["status"]`` says otherwise)."""
@@ -237,8 +254,8 @@ def event_create(*, actor: Any, data: dict[str, Any], organizers: Iterable[Any] 
     _check_municipality(actor, event.municipality)
     _validate_event(event)
     if Event.objects.filter(slug=event.slug).exists():
-        raise ValidationError({"slug": _("Another event already uses this short name.")})
-    event.save()
+        raise _slug_taken()
+    _save_event(event)
     event.organizers.set(list(organizers))
     _log(event, EventLogEntry.Kind.CREATED, actor=actor)
     return event
@@ -251,6 +268,8 @@ def event_update(
     """Change an event; capacity never drops below the confirmed places, and added places move people up."""
     authorize(actor, "events.manage_event", event)
     locked = Event.objects.select_for_update().get(pk=event.pk)
+    # Decided on the locked row: of two organizers cancelling at once, one announces it.
+    was_cancelled = locked.status == Event.Status.CANCELLED
     _fill(locked, data)
     if "municipality" in data and locked.municipality_id != event.municipality_id:
         _check_municipality(actor, locked.municipality)
@@ -265,13 +284,13 @@ def event_update(
             }
         )
     if Event.objects.filter(slug=locked.slug).exclude(pk=locked.pk).exists():
-        raise ValidationError({"slug": _("Another event already uses this short name.")})
-    locked.save()
+        raise _slug_taken()
+    _save_event(locked)
     if organizers is not None:
         locked.organizers.set(list(organizers))
     promoted = _promote(locked)
     _log(locked, EventLogEntry.Kind.CHANGED, actor=actor, promoted=len(promoted))
-    if event.status != Event.Status.CANCELLED and locked.status == Event.Status.CANCELLED:
+    if not was_cancelled and locked.status == Event.Status.CANCELLED:
         _announce_cancellation(actor=actor, event=locked)
     return locked
 
@@ -546,8 +565,20 @@ def message_send(
         errors["body"] = _("Please write a message.")
     if errors:
         raise ValidationError(errors)
+    # A double submit sends one message: under the event's lock, the same text sent a moment ago is the
+    # message already on its way.
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    same = EventMessage.objects.filter(
+        event=locked,
+        subject=subject,
+        body=body,
+        include_waiting=include_waiting,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if same is not None:
+        return same
     message = EventMessage.objects.create(
-        event=event, subject=subject, body=body, include_waiting=include_waiting, sent_by=actor
+        event=locked, subject=subject, body=body, include_waiting=include_waiting, sent_by=actor
     )
     _log(event, EventLogEntry.Kind.MESSAGE, actor=actor, message=message.pk)
     transaction.on_commit(lambda: tasks.message_deliver.enqueue(message_id=message.pk))
@@ -724,6 +755,9 @@ def registrations_anonymise(*, now: datetime.datetime | None = None) -> int:
     events = list(Event.objects.filter(ends_at__lt=cutoff, personal_data_removed_at__isnull=True))
     for event in events:
         with transaction.atomic():
+            # The event first, as every registration change locks it (lock order: event, registration).
+            if not Event.objects.select_for_update().filter(pk=event.pk, personal_data_removed_at=None):
+                continue  # another run did it meanwhile
             rows = _anonymise(Registration.objects.filter(event=event, anonymised_at__isnull=True), now)
             Event.objects.filter(pk=event.pk).update(personal_data_removed_at=now)
             _log(event, EventLogEntry.Kind.ANONYMISED, registrations=rows)

@@ -7,7 +7,6 @@ send_event_reminders`` runs the daily part (as ``send_digests`` does for partici
 import datetime
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from smartregion.core.mail import compose
+from smartregion.core.mail import compose, email_enqueue
 
 from . import services
 from .models import Event, EventMessage, Registration
@@ -53,9 +52,10 @@ def reminder_send(*, registration_id: int) -> bool:
             )
             subject = _("Reminder: “%(title)s” tomorrow") % {"title": event.title}
             mail = compose(subject=subject, text=body, to=[registration.email])
-        mail.send()
+        # Marked in the transaction that queues the mail: a retried task finds it reminded.
         registration.reminded_at = timezone.now()
         registration.save(update_fields=["reminded_at"])
+        email_enqueue(mail)
     return True
 
 
@@ -81,7 +81,11 @@ def reminders_enqueue(*, today: datetime.date | None = None) -> int:
 
 @task()
 def message_deliver(*, message_id: int) -> int:
-    """Mail an organizers' message to each registrant separately (no one sees the others' addresses)."""
+    """Mail an organizers' message to each registrant separately (no one sees the others' addresses).
+
+    The message is marked sent in the transaction that queues one mail task per registrant, so a retried
+    task queues nothing twice and one refused address is retried alone, not with everybody's mail.
+    """
     with transaction.atomic():
         message = (
             EventMessage.objects.select_for_update(of=("self",))
@@ -118,9 +122,10 @@ def message_deliver(*, message_id: int) -> int:
                 )
                 for registration in recipients
             ]
-        get_connection().send_messages(mails)
         message.sent_at, message.recipient_count = timezone.now(), len(mails)
         message.save(update_fields=["sent_at", "recipient_count"])
+        for mail in mails:
+            email_enqueue(mail)
     return len(mails)
 
 

@@ -8,6 +8,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
+from smartregion.core.admin_site import FormFieldsOnlyAdmin
 from smartregion.core.images import image_clean
 from smartregion.core.markdown import render_markdown
 
@@ -43,8 +44,9 @@ class ProcessAdminForm(forms.ModelForm):
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(FormFieldsOnlyAdmin):
     form = ProcessAdminForm
+    derived_fields = ("body_html",)
     list_display = ("title", "visibility", "idea_count", "created_at")
     list_filter = ("visibility",)
     search_fields = ("title",)

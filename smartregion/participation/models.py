@@ -551,6 +551,9 @@ class Notification(models.Model):
         Idea, verbose_name=_("idea"), null=True, on_delete=models.CASCADE, related_name="+"
     )
     message = models.CharField(_("message"), max_length=300)
+    # What the notification tells of ("comment:12", "idea-event:40", ...): a retried task finds the
+    # person notified already (the unique constraint decides, see participation.tasks.notify).
+    cause = models.CharField(_("cause"), max_length=40, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("mailed at"), null=True, blank=True)
@@ -560,6 +563,11 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cause"], condition=~Q(cause=""), name="notification_once_per_cause"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.message

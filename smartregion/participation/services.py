@@ -376,7 +376,7 @@ def idea_edit_by_moderation(
     current.moderation_note = reason[:300]
     current.save()
     current.domains.set(domains)
-    IdeaEvent.objects.create(
+    event = IdeaEvent.objects.create(
         idea=current,
         actor=actor,
         kind=IdeaEvent.Kind.MODERATED,
@@ -386,10 +386,11 @@ def idea_edit_by_moderation(
     if old_image and old_image != current.image.name:
         storage = current.image.storage
         transaction.on_commit(partial(storage.delete, old_image))
-    # The pages, the API and the feeds show the new text from now on (the signals retire the pages at
-    # once as well; this makes sure nothing rendered during the transaction survives it).
-    transaction.on_commit(partial(pages_changed, PAGES))
-    transaction.on_commit(partial(tasks.notify_idea_moderated.enqueue, idea_id=current.pk, actor_id=actor.pk))
+    # The pages, the API and the feeds show the new text once the edit commits.
+    pages_changed(PAGES)
+    transaction.on_commit(
+        partial(tasks.notify_idea_moderated.enqueue, idea_id=current.pk, actor_id=actor.pk, event_id=event.pk)
+    )
     return current
 
 
@@ -405,19 +406,28 @@ def idea_status_change(
 ) -> Idea:
     """Move an idea along its workflow with a public reason; merging carries supports over once per person."""
     authorize(actor, "participation.moderate_idea", idea)
+    if merged_into is not None:
+        # Merging writes to the target too (its supports): the moderator must be allowed to moderate it.
+        authorize(actor, "participation.moderate_idea", merged_into)
     return _status_change(actor=actor, idea=idea, status=status, reason=reason, merged_into=merged_into)
 
 
+def idea_lock(idea: Idea) -> Idea:
+    """The idea's row, locked until the transaction ends: the first lock of every write that decides on the
+    idea's status or counts (see "Writes decide on the locked row" in docs/architecture.md)."""
+    return Idea.objects.select_for_update().get(pk=idea.pk)
+
+
 def idea_adopt(*, actor: Any, idea: Idea, reason: str) -> Idea:
-    """Mark an idea adopted because a measure took it up, or back under assessment when no measure holds it
-    any more. Only strategy.services calls this, after asking ``strategy.link_idea`` for the measure."""
+    """Mark an idea adopted because a measure took it up. Only strategy.services calls this, holding the
+    idea's lock (:func:`idea_lock`) and after asking ``strategy.link_idea`` for the measure and the idea."""
     if idea.status == IdeaStatus.ADOPTED:
         return idea
     return _status_change(actor=actor, idea=idea, status=IdeaStatus.ADOPTED, reason=reason)
 
 
 def idea_unadopt(*, actor: Any, idea: Idea, reason: str) -> Idea:
-    """Undo :func:`idea_adopt` when the last measure let the idea go (same caller and permission)."""
+    """Put an idea back under assessment when the last measure let it go (same caller, lock and rules)."""
     if idea.status != IdeaStatus.ADOPTED:
         return idea
     return _status_change(actor=actor, idea=idea, status=IdeaStatus.UNDER_ASSESSMENT, reason=reason)
@@ -435,6 +445,8 @@ def _status_change(
         .order_by("pk")
     }
     current = locked[idea.pk]
+    if current.status == status == IdeaStatus.ADOPTED:
+        return current  # a second measure took the idea up meanwhile: it stays adopted
     if status not in STATUS_TRANSITIONS.get(current.status, set()):
         raise ValidationError(
             {
@@ -452,6 +464,7 @@ def _status_change(
             or target.pk == idea.pk
             or target.process_id != idea.process_id
             or not target.is_public
+            or target.status == IdeaStatus.MERGED  # its supports would land on an idea nobody sees
         ):
             raise ValidationError(
                 {"merged_into": _("Please choose another published idea of the same process.")}
@@ -472,7 +485,7 @@ def _status_change(
     delta = int(status in PUBLIC_IDEA_STATUSES) - int(previous in PUBLIC_IDEA_STATUSES)
     if delta:
         Process.objects.filter(pk=current.process_id).update(idea_count=F("idea_count") + delta)
-    IdeaEvent.objects.create(
+    event = IdeaEvent.objects.create(
         idea=current,
         actor=actor,
         kind=IdeaEvent.Kind.MERGED if status == IdeaStatus.MERGED else IdeaEvent.Kind.STATUS_CHANGED,
@@ -480,7 +493,9 @@ def _status_change(
         to_status=status,
         reason=reason,
     )
-    transaction.on_commit(partial(tasks.notify_idea_status.enqueue, idea_id=current.pk, actor_id=actor.pk))
+    transaction.on_commit(
+        partial(tasks.notify_idea_status.enqueue, idea_id=current.pk, actor_id=actor.pk, event_id=event.pk)
+    )
     if first_publication:
         transaction.on_commit(partial(tasks.notify_new_idea.enqueue, idea_id=current.pk))
     return current
@@ -491,10 +506,21 @@ def idea_approve(*, actor: Any, idea: Idea) -> Idea:
     return idea_status_change(actor=actor, idea=idea, status=IdeaStatus.PUBLISHED)
 
 
+def _lock_for_supports(user: Any, idea: Idea) -> None:
+    """Lock the idea before touching its supports, as a merge does: otherwise a support written for a
+    merge's target waits for the idea while the merge waits for that support (a deadlock). An idea whose
+    status changed meanwhile (merged, hidden) is asked about again, as it is now."""
+    locked = idea_lock(idea)
+    if locked.status != idea.status:
+        locked.process = idea.process
+        authorize(user, "participation.support_idea", locked)
+
+
 def support_add(*, user: Any, idea: Idea) -> bool:
     """Support an idea; returns False when the person supported it already (idempotent)."""
     authorize(user, "participation.support_idea", idea)
     with transaction.atomic():
+        _lock_for_supports(user, idea)
         try:
             # The unique constraint decides under concurrency; the savepoint keeps the outer block usable.
             with transaction.atomic():
@@ -509,6 +535,7 @@ def support_withdraw(*, user: Any, idea: Idea) -> bool:
     """Withdraw a support while the phase allows supporting; returns False when there was none."""
     authorize(user, "participation.support_idea", idea)
     with transaction.atomic():
+        _lock_for_supports(user, idea)
         deleted, _counts = Support.objects.filter(idea=idea, user=user).delete()
         if deleted:
             Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
@@ -539,19 +566,42 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Please write a comment.")})
-    comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
+    with transaction.atomic():
+        # Deleted or hidden meanwhile: the text must not come back.
+        comment = _comment_lock(comment)
+        authorize(actor, "participation.edit_comment", comment)
+        comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
     return comment
+
+
+def _comment_lock(comment: Comment) -> Comment:
+    """The comment's row, locked: hiding, unhiding and deleting decide on it, never on the loaded copy."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked.idea = comment.idea
+    return locked
+
+
+def _count_comment(before: bool, comment: Comment) -> None:
+    """Change the idea's comment count when the comment's visibility changed (``before`` the old one)."""
+    delta = int(comment.is_visible) - int(before)
+    if delta:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + delta)
 
 
 @transaction.atomic
 def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     """Delete one's own comment; it keeps its place in the thread, marked as deleted, without its text."""
     authorize(actor, "participation.delete_comment", comment)
-    comment.is_deleted, comment.body, comment.body_html = True, "", ""
-    comment.save(update_fields=["is_deleted", "body", "body_html", "updated_at"])
-    Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
-    return comment
+    locked = _comment_lock(comment)
+    if locked.is_deleted:
+        return locked  # a double submit: deleted once, counted once
+    authorize(actor, "participation.delete_comment", locked)  # hidden meanwhile: no longer the author's
+    before = locked.is_visible
+    locked.is_deleted, locked.body, locked.body_html = True, "", ""
+    locked.save(update_fields=["is_deleted", "body", "body_html", "updated_at"])
+    _count_comment(before, locked)
+    return locked
 
 
 def _moderation_event(*, actor: Any, action: str, reason: str = "", **targets: Any) -> None:
@@ -565,12 +615,13 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason for hiding the comment.")})
+    comment = _comment_lock(comment)
     if comment.is_hidden:
         return comment
+    before = comment.is_visible
     comment.is_hidden, comment.hidden_reason = True, reason
     comment.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
-    if not comment.is_deleted:
-        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") - 1)
+    _count_comment(before, comment)
     _moderation_event(
         actor=actor,
         action=ModerationEvent.Action.HIDE_COMMENT,
@@ -585,12 +636,13 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
 def comment_unhide(*, actor: Any, comment: Comment) -> Comment:
     """Show a hidden comment again."""
     authorize(actor, "participation.moderate_comment", comment)
+    comment = _comment_lock(comment)
     if not comment.is_hidden:
         return comment
+    before = comment.is_visible
     comment.is_hidden, comment.hidden_reason = False, ""
     comment.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
-    if not comment.is_deleted:
-        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
+    _count_comment(before, comment)
     _moderation_event(
         actor=actor, action=ModerationEvent.Action.UNHIDE_COMMENT, comment=comment, idea=comment.idea
     )

@@ -22,14 +22,21 @@ UNSUBSCRIBE_SALT = "participation.digest-unsubscribe"
 CONTRIBUTOR_UNSUBSCRIBE_SALT = "participation.contributor-unsubscribe"
 
 
-def _notify(*, user_ids: set[int], kind: str, idea: Idea, message: str) -> int:
+def notify(*, people: dict[int, int], kind: str, message: str, cause: str) -> int:
+    """Notify each person (``people`` maps a person to the idea the notification points at) once per
+    ``cause``: a retried or doubled task adds nothing, the unique constraint skips who has it already."""
     Notification.objects.bulk_create(
         [
-            Notification(user_id=user_id, kind=kind, idea=idea, message=message[:300])
-            for user_id in sorted(user_ids)
-        ]
+            Notification(user_id=user_id, kind=kind, idea_id=idea_id, message=message[:300], cause=cause)
+            for user_id, idea_id in sorted(people.items())
+        ],
+        ignore_conflicts=True,
     )
-    return len(user_ids)
+    return len(people)
+
+
+def _notify(*, user_ids: set[int], kind: str, idea: Idea, message: str, cause: str) -> int:
+    return notify(people=dict.fromkeys(user_ids, idea.pk), kind=kind, message=message, cause=cause)
 
 
 @task()
@@ -44,12 +51,19 @@ def notify_new_idea(*, idea_id: int) -> int:
             "process": idea.process.title,
             "title": idea.title,
         }
-    return _notify(user_ids=followers, kind=Notification.Kind.NEW_IDEA, idea=idea, message=message)
+    return _notify(
+        user_ids=followers,
+        kind=Notification.Kind.NEW_IDEA,
+        idea=idea,
+        message=message,
+        cause=f"idea:{idea_id}",
+    )
 
 
 @task()
-def notify_idea_status(*, idea_id: int, actor_id: int | None) -> int:
-    """Tell the author and the followers of an idea that its status changed."""
+def notify_idea_status(*, idea_id: int, actor_id: int | None, event_id: int | None = None) -> int:
+    """Tell the author and the followers of an idea that its status changed (``event_id``: the IdeaEvent
+    recording the change, so each change is told once)."""
     idea = Idea.objects.get(pk=idea_id)
     recipients = set(Follow.objects.filter(idea_id=idea_id).values_list("user_id", flat=True))
     if idea.author_id:
@@ -64,11 +78,17 @@ def notify_idea_status(*, idea_id: int, actor_id: int | None) -> int:
         if idea.status_reason:
             message = f"{message} – {idea.status_reason}"
     contributor_mail(idea=idea, news=message)
-    return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_STATUS, idea=idea, message=message)
+    return _notify(
+        user_ids=recipients,
+        kind=Notification.Kind.IDEA_STATUS,
+        idea=idea,
+        message=message,
+        cause=f"idea-event:{event_id}" if event_id else "",
+    )
 
 
 @task()
-def notify_idea_moderated(*, idea_id: int, actor_id: int | None) -> int:
+def notify_idea_moderated(*, idea_id: int, actor_id: int | None, event_id: int | None = None) -> int:
     """Tell the author (or the contributor's e-mail contact) that the moderation edited the idea, and why."""
     idea = Idea.objects.get(pk=idea_id)
     with translation.override(settings.LANGUAGE_CODE):
@@ -78,7 +98,13 @@ def notify_idea_moderated(*, idea_id: int, actor_id: int | None) -> int:
         }
     contributor_mail(idea=idea, news=message)
     recipients = {idea.author_id} - {actor_id} if idea.author_id else set()
-    return _notify(user_ids=recipients, kind=Notification.Kind.IDEA_MODERATED, idea=idea, message=message)
+    return _notify(
+        user_ids=recipients,
+        kind=Notification.Kind.IDEA_MODERATED,
+        idea=idea,
+        message=message,
+        cause=f"idea-event:{event_id}" if event_id else "",
+    )
 
 
 def contributor_unsubscribe_token(assisted_id: int) -> str:
@@ -151,7 +177,11 @@ def notify_new_comment(*, comment_id: int) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         message = _("New comment on “%(title)s”") % {"title": comment.idea.title}
     return _notify(
-        user_ids=recipients, kind=Notification.Kind.NEW_COMMENT, idea=comment.idea, message=message
+        user_ids=recipients,
+        kind=Notification.Kind.NEW_COMMENT,
+        idea=comment.idea,
+        message=message,
+        cause=f"comment:{comment_id}",
     )
 
 
@@ -205,8 +235,9 @@ def digest_send(*, user_id: int) -> int:
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 },
             )
-        message.send()
+        # Marked in the transaction that queues the mail: a retried task finds nothing new to send.
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+        email_enqueue(message)
     return len(pending)
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from smartregion.core.admin_site import FormFieldsOnlyAdmin
+
 from .models import (
     BudgetLine,
     Expense,
@@ -25,7 +27,7 @@ class ProgramPhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(FormFieldsOnlyAdmin):
     list_display = ("name", "kind", "amount", "allocated", "max_rate")
     readonly_fields = ("allocated",)
 

@@ -138,7 +138,9 @@ def expense_book(
     _not_in_future(booked_on, field="booked_on")
     if not description.strip():
         raise ValidationError({"description": _("Please say what the money is for.")})
-    line = BudgetLine.objects.select_for_update().select_related("source").get(pk=budget_line.pk)
+    # Only the line: select_related("source") would lock the source too, after the line, the reverse of
+    # budget_line_set's order (source, then line), and two such bookings deadlock.
+    line = BudgetLine.objects.select_for_update(of=("self",)).select_related("source").get(pk=budget_line.pk)
     before = {"committed": str(line.committed), "spent": str(line.spent)}
     override_reason = override_reason.strip()
     event_kind = MeasureEvent.Kind.EXPENSE
@@ -201,9 +203,15 @@ def expense_book(
     return expense
 
 
+def _lock_measure(measure: Measure) -> Measure:
+    """The measure's row, locked: its milestone counts and progress are recounted only under this lock."""
+    return Measure.objects.select_for_update().get(pk=measure.pk)
+
+
 def _refresh_progress(measure: Measure) -> None:
-    """Recount the milestones; progress follows them unless it was set by hand (asked of the row, not of
-    the possibly stale instance)."""
+    """Recount the milestones of a measure the caller locked (:func:`_lock_measure`), so that concurrent
+    recounts follow each other and the last one counts every row; progress follows the milestones unless
+    it was set by hand."""
     total = Milestone.objects.filter(measure=measure).count()
     done = Milestone.objects.filter(measure=measure, done_on__isnull=False).count()
     rows = Measure.objects.filter(pk=measure.pk)
@@ -214,12 +222,13 @@ def _refresh_progress(measure: Measure) -> None:
 @transaction.atomic
 def milestone_add(*, actor: Any, measure: Measure, title: str, due_on: date) -> Milestone:
     authorize(actor, "program.plan_measure", measure)
-    milestone = Milestone(measure=measure, title=title.strip(), due_on=due_on)
+    locked = _lock_measure(measure)
+    milestone = Milestone(measure=locked, title=title.strip(), due_on=due_on)
     milestone.full_clean()
     milestone.save()
-    _refresh_progress(measure)
+    _refresh_progress(locked)
     record(
-        measure,
+        locked,
         actor=actor,
         kind=MeasureEvent.Kind.MILESTONE,
         after={"title": milestone.title, "due_on": str(due_on)},
@@ -230,15 +239,17 @@ def milestone_add(*, actor: Any, measure: Measure, title: str, due_on: date) -> 
 @transaction.atomic
 def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: date | None) -> Milestone:
     """Mark a milestone reached on a day (not in the future), or open again with ``None``."""
-    measure = milestone.measure
-    authorize(actor, "program.report_measure", measure)
+    authorize(actor, "program.report_measure", milestone.measure)
     if done_on is not None:
         _not_in_future(done_on, field="done_on")
+    # Lock order: the measure, then its milestone. "Reached" is told once: decided on the locked row.
+    measure = _lock_measure(milestone.measure)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     before = str(milestone.done_on) if milestone.done_on else None
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
     _refresh_progress(measure)
-    record(
+    event = record(
         measure,
         actor=actor,
         kind=MeasureEvent.Kind.MILESTONE,
@@ -246,7 +257,7 @@ def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: date | None
         after={"title": milestone.title, "done_on": str(done_on) if done_on else None},
     )
     if done_on is not None and before is None:
-        notify_linked_people(measure, kind="milestone", detail=milestone.title, actor=actor)
+        notify_linked_people(event, kind="milestone", detail=milestone.title, actor=actor)
     return milestone
 
 
@@ -266,8 +277,10 @@ def measure_set_status(*, actor: Any, measure: Measure, status: str, reason: str
     before = locked.status
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
-    record(locked, actor=actor, kind=MeasureEvent.Kind.STATUS, before=before, after=status, reason=reason)
-    notify_linked_people(locked, kind="status", detail=status, actor=actor)
+    event = record(
+        locked, actor=actor, kind=MeasureEvent.Kind.STATUS, before=before, after=status, reason=reason
+    )
+    notify_linked_people(event, kind="status", detail=status, actor=actor)
     return locked
 
 
@@ -304,12 +317,23 @@ def measure_set_progress(*, actor: Any, measure: Measure, progress: int | None, 
 @transaction.atomic
 def responsibility_add(*, actor: Any, measure: Measure, organization: Any, role: str) -> Responsibility:
     authorize(actor, "program.plan_measure", measure)
+    taken = ValidationError({"organization": _("This organization already has this role in the measure.")})
     if Responsibility.objects.filter(measure=measure, organization=organization, role=role).exists():
-        raise ValidationError({"organization": _("This organization already has this role in the measure.")})
+        raise taken
     responsibility = Responsibility(measure=measure, organization=organization, role=role)
     responsibility.full_clean()
-    responsibility.save()
+    _insert_once(responsibility, taken)
     return responsibility
+
+
+def _insert_once(row: Any, taken: ValidationError) -> None:
+    """Insert a row whose uniqueness was checked before: one inserted meanwhile (a double submit) gets the
+    check's answer, as the unique constraint decides."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise taken from None
 
 
 @transaction.atomic
@@ -324,11 +348,12 @@ def indicator_value_add(
         raise ValidationError({"value": _("Please give a number, for example 12.5.")}) from None
     if not source.strip():
         raise ValidationError({"source": _("Please say where the number comes from.")})
+    taken = ValidationError({"measured_on": _("There is already a value for this day.")})
     if IndicatorValue.objects.filter(indicator=indicator, measured_on=measured_on).exists():
-        raise ValidationError({"measured_on": _("There is already a value for this day.")})
+        raise taken
     entry = IndicatorValue(indicator=indicator, measured_on=measured_on, value=number, source=source.strip())
     entry.full_clean()
-    entry.save()
+    _insert_once(entry, taken)
     record(
         indicator.measure,
         actor=actor,

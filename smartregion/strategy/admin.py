@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from smartregion.core.admin_site import FormFieldsOnlyAdmin
 from smartregion.core.markdown import render_markdown
 
 from .models import (
@@ -60,7 +61,8 @@ class MeasureEventInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(FormFieldsOnlyAdmin):
+    derived_fields = ("body_html",)
     list_display = ("title", "strategy", "status", "progress", "budget_planned", "is_published")
     list_filter = ("status", "is_published", "strategy__goal", "domains")
     search_fields = ("title", "summary")

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -26,9 +26,9 @@ LINKABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.UNDER_ASSESSMENT, Ide
 
 def record(
     measure: Measure, *, actor: Any, kind: str, before: Any = None, after: Any = None, reason: str = ""
-) -> None:
+) -> MeasureEvent:
     """Append an entry to the measure's audit history."""
-    MeasureEvent.objects.create(
+    return MeasureEvent.objects.create(
         measure=measure, actor=actor, kind=kind, reason=reason, data={"before": before, "after": after}
     )
 
@@ -39,6 +39,20 @@ def _unique_slug(title: str) -> str:
     while Measure.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _save_with_free_slug(measure: Measure, attempts: int = 5) -> None:
+    """Insert a new measure; when a measure of the same title took the slug meanwhile (the unique
+    constraint decides), take the next free one."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                measure.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Measure.objects.filter(slug=measure.slug).exists():
+                raise
+            measure.slug = _unique_slug(measure.title)
 
 
 def _check_scope(actor: Any, municipalities: list[Any]) -> None:
@@ -77,7 +91,7 @@ def measure_create(
         is_published=is_published,
     )
     measure.full_clean(exclude=["slug"])
-    measure.save()
+    _save_with_free_slug(measure)
     measure.domains.set(domains)
     measure.municipalities.set(municipalities)
     record(measure, actor=actor, kind=MeasureEvent.Kind.CREATED, after={"title": measure.title})
@@ -123,21 +137,35 @@ def measure_update(
 def idea_link(*, actor: Any, measure: Measure, idea: Idea, note: str = "") -> IdeaLink:
     """Take an idea up into a measure: the idea becomes "adopted", its people are told."""
     authorize(actor, "strategy.link_idea", measure)
+    # Linking changes the idea's status: ask about the idea too. An idea the person may not moderate
+    # gets the form's answer for an unknown number, so the form cannot probe for ideas either.
+    if not actor.has_perm("participation.moderate_idea", idea):
+        raise ValidationError({"idea": _("There is no idea with this number or address.")})
+    # Lock order: the idea, then the measure (see docs/architecture.md).
+    idea = participation.idea_lock(idea)
     if idea.status not in LINKABLE_IDEA_STATUSES:
         raise ValidationError({"idea": _("Only published ideas can be taken up into a measure.")})
+    already = ValidationError({"idea": _("This idea is already linked to the measure.")})
     if IdeaLink.objects.filter(measure=measure, idea=idea).exists():
-        raise ValidationError({"idea": _("This idea is already linked to the measure.")})
-    link = IdeaLink.objects.create(measure=measure, idea=idea, note=note.strip(), created_by=actor)
+        raise already
+    try:
+        with transaction.atomic():
+            link = IdeaLink.objects.create(measure=measure, idea=idea, note=note.strip(), created_by=actor)
+    except IntegrityError:
+        raise already from None
     Measure.objects.filter(pk=measure.pk).update(idea_count=F("idea_count") + 1)
-    participation.idea_adopt(
-        actor=actor,
-        idea=idea,
-        reason=_("Taken up into the measure “%(measure)s”.") % {"measure": measure.title},
-    )
+    participation.idea_adopt(actor=actor, idea=idea, reason=_adoption_reason(measure))
     record(
         measure, actor=actor, kind=MeasureEvent.Kind.IDEA_LINKED, after={"idea": idea.pk, "note": link.note}
     )
     return link
+
+
+def _adoption_reason(measure: Measure) -> str:
+    """The idea's public reason: names the measure only once the measure itself is public."""
+    if not measure.is_published:
+        return _("Taken up into a measure that is still being prepared.")
+    return _("Taken up into the measure “%(measure)s”.") % {"measure": measure.title}
 
 
 @transaction.atomic
@@ -145,8 +173,10 @@ def idea_unlink(*, actor: Any, link: IdeaLink) -> None:
     """Let an idea go again; when no measure holds it any more it returns to assessment."""
     measure = link.measure
     authorize(actor, "strategy.link_idea", measure)
-    idea = link.idea
-    link.delete()
+    idea = participation.idea_lock(link.idea)
+    deleted, _rows = IdeaLink.objects.filter(pk=link.pk).delete()
+    if not deleted:
+        return  # a double submit: unlinked and counted once
     Measure.objects.filter(pk=measure.pk).update(idea_count=F("idea_count") - 1)
     if not IdeaLink.objects.filter(idea=idea).exists():
         participation.idea_unadopt(
@@ -155,14 +185,16 @@ def idea_unlink(*, actor: Any, link: IdeaLink) -> None:
     record(measure, actor=actor, kind=MeasureEvent.Kind.IDEA_UNLINKED, before={"idea": idea.pk})
 
 
-def notify_linked_people(measure: Measure, *, kind: str, detail: str, actor: Any) -> None:
-    """After the current transaction commits, tell the people behind the measure's ideas what happened."""
+def notify_linked_people(event: MeasureEvent, *, kind: str, detail: str, actor: Any) -> None:
+    """After the current transaction commits, tell the people behind the measure's ideas what ``event``
+    (the history entry of the change) recorded."""
     transaction.on_commit(
         partial(
             tasks.notify_measure_update.enqueue,
-            measure_id=measure.pk,
+            measure_id=event.measure_id,
             kind=kind,
             detail=detail,
             actor_id=getattr(actor, "pk", None),
+            event_id=event.pk,
         )
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from smartregion.participation.models import Follow, Notification, Support
-from smartregion.participation.tasks import contributor_mail
+from smartregion.participation.tasks import contributor_mail, notify
 
 from .models import IdeaLink, Measure, MeasureStatus
 
@@ -20,13 +20,18 @@ def _news(kind: str, detail: str) -> str:
 
 
 @task()
-def notify_measure_update(*, measure_id: int, kind: str, detail: str, actor_id: int | None = None) -> int:
+def notify_measure_update(
+    *, measure_id: int, kind: str, detail: str, actor_id: int | None = None, event_id: int | None = None
+) -> int:
     """Tell the authors, supporters and followers of every idea the measure took up what happened.
 
     ``kind`` is "status" (``detail`` the new status) or "milestone" (``detail`` its title). Each person gets
-    one notification per update, pointing at the first of their ideas in the measure.
+    one notification per update (``event_id``, the MeasureEvent recording it), pointing at the first of
+    their ideas in the measure. A measure not yet published tells nobody: its title is not public.
     """
     measure = Measure.objects.get(pk=measure_id)
+    if not measure.is_published:
+        return 0
     links = list(IdeaLink.objects.filter(measure_id=measure_id).select_related("idea").order_by("pk"))
     idea_ids = [link.idea_id for link in links]
     people: dict[int, int] = {}
@@ -44,15 +49,12 @@ def notify_measure_update(*, measure_id: int, kind: str, detail: str, actor_id: 
             "measure": measure.title,
             "news": _news(kind, detail),
         }
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id, kind=Notification.Kind.MEASURE_UPDATE, idea_id=idea_id, message=message[:300]
-            )
-            for user_id, idea_id in sorted(people.items())
-        ]
-    )
     # People who brought in an idea without an account (e.g. by e-mail) hear the same news by mail.
     for link in links:
         contributor_mail(idea=link.idea, news=message)
-    return len(people)
+    return notify(
+        people=people,
+        kind=Notification.Kind.MEASURE_UPDATE,
+        message=message,
+        cause=f"measure-event:{event_id}" if event_id else "",
+    )

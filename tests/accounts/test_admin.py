@@ -1,8 +1,12 @@
 """Roles given and taken in the admin go through the services, so every change is in the audit trail."""
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied
 
-from smartregion.accounts.models import AccountEvent, Role, RoleGrant
+from smartregion.accounts import services
+from smartregion.accounts.models import AccountEvent, Role, RoleGrant, User
 
 from ..factories import RoleGrantFactory, UserFactory
 from ..html import form_fields
@@ -137,3 +141,130 @@ def test_a_superuser_can_still_grant_superuser(client, db):
     assert client.post(_change_url(person), form).status_code == 302
     person.refresh_from_db()
     assert person.is_superuser
+
+
+# --- Nobody changes an account holding more rights than they do (issue 17, finding 1) ------------------
+
+
+@pytest.fixture
+def superuser(db):
+    person = UserFactory(is_superuser=True, email="root@example.org")
+    EmailAddress.objects.update_or_create(user=person, email=person.email, defaults={"verified": True})
+    Authenticator.objects.create(user=person, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"})
+    return person
+
+
+def _unchanged(person: User) -> None:
+    fresh = User.objects.get(pk=person.pk)
+    assert fresh.password == person.password
+    assert fresh.email == "root@example.org"
+    assert fresh.is_active
+    assert list(fresh.emailaddress_set.values_list("email", flat=True)) == ["root@example.org"]
+    assert Authenticator.objects.filter(user=fresh).count() == 1
+    assert not RoleGrant.objects.filter(user=fresh).exists()
+
+
+def test_the_office_cannot_set_a_superusers_password(client, office, superuser):
+    url = f"/admin/accounts/user/{superuser.pk}/password/"
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": "Uebernahme-2026!", "password2": "Uebernahme-2026!"})
+    assert response.status_code == 403
+    _unchanged(superuser)
+
+
+def test_the_office_cannot_change_or_delete_a_superusers_account(client, office, superuser):
+    # The change page shows the account read-only; a forged form changes nothing.
+    page = client.get(_change_url(superuser))
+    assert page.status_code == 200
+    assert 'name="email"' not in page.content.decode()
+    forged = {
+        "email": "office@example.org",
+        "is_active": "",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-0-role": Role.MODERATOR,
+        "roles-0-user": str(superuser.pk),
+    }
+    assert client.post(_change_url(superuser), forged).status_code == 403
+    delete = f"/admin/accounts/user/{superuser.pk}/delete/"
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [str(superuser.pk)], "post": "yes"}
+    client.post("/admin/accounts/user/", bulk)
+    _unchanged(superuser)
+
+
+def test_the_office_cannot_change_a_superusers_email_addresses(client, office, superuser):
+    address = superuser.emailaddress_set.get()
+    change = f"/admin/account/emailaddress/{address.pk}/change/"
+    response = client.post(change, {"user": superuser.pk, "email": "office@example.org", "primary": "on"})
+    assert response.status_code == 403
+    assert (
+        client.post(f"/admin/account/emailaddress/{address.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    # Nor give the account a second, verified address to reset its password with.
+    added = client.post(
+        "/admin/account/emailaddress/add/",
+        {"user": superuser.pk, "email": "office@example.org", "verified": "on", "primary": "on"},
+    )
+    assert added.status_code == 200  # the form again, with the error on "user"
+    # Nor move one of the office's own addresses over to it.
+    own, _created = EmailAddress.objects.get_or_create(user=office, email=office.email)
+    client.post(
+        f"/admin/account/emailaddress/{own.pk}/change/",
+        {"user": superuser.pk, "email": own.email, "verified": "on"},
+    )
+    assert EmailAddress.objects.get(pk=own.pk).user == office
+    _unchanged(superuser)
+
+
+def test_the_office_cannot_delete_a_superusers_second_factor(client, office, superuser):
+    factor = Authenticator.objects.get(user=superuser)
+    url = f"/admin/mfa/authenticator/{factor.pk}/delete/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    client.post(
+        "/admin/mfa/authenticator/",
+        {"action": "delete_selected", "_selected_action": [str(factor.pk)], "post": "yes"},
+    )
+    _unchanged(superuser)
+
+
+def test_the_office_still_helps_ordinary_people(client, office):
+    """The same pages work for an account that holds no more rights than the office."""
+    person = UserFactory()
+    factor = Authenticator.objects.create(user=person, type=Authenticator.Type.RECOVERY_CODES, data={})
+    url = f"/admin/accounts/user/{person.pk}/password/"
+    response = client.post(
+        url,
+        {
+            "password1": "Neue-Passphrase-2026",
+            "password2": "Neue-Passphrase-2026",
+            "set_usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Neue-Passphrase-2026")
+    assert client.post(f"/admin/mfa/authenticator/{factor.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Authenticator.objects.filter(pk=factor.pk).exists()
+    added = client.post(
+        "/admin/account/emailaddress/add/", {"user": person.pk, "email": "neu@example.org", "verified": "on"}
+    )
+    assert added.status_code == 302
+
+
+def test_a_superuser_can_help_a_superuser(client, superuser):
+    client.force_login(UserFactory(is_superuser=True))
+    url = f"/admin/accounts/user/{superuser.pk}/password/"
+    assert client.get(url).status_code == 200
+
+
+def test_the_role_services_refuse_to_change_a_superusers_roles(db, make_person, superuser):
+    office = make_person("program_office")
+    with pytest.raises(PermissionDenied):
+        services.role_grant(actor=office, user=superuser, role=Role.MODERATOR)
+    grant = RoleGrantFactory(user=superuser, role=Role.EXPERT)
+    with pytest.raises(PermissionDenied):
+        services.role_revoke(actor=office, grant=grant)
+    assert RoleGrant.objects.filter(pk=grant.pk).exists()

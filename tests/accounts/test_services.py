@@ -78,8 +78,8 @@ def test_profile_update_rejects_an_unknown_age_group(db):
 # --- role_grant / role_revoke ----------------------------------------------------------------------
 
 
-def test_role_grant_gives_the_role_and_logs_who_gave_it(db):
-    office, person = UserFactory(), UserFactory()
+def test_role_grant_gives_the_role_and_logs_who_gave_it(db, make_person):
+    office, person = make_person(Role.PROGRAM_OFFICE), UserFactory()
 
     grant = services.role_grant(actor=office, user=person, role=Role.MODERATOR)
 
@@ -142,8 +142,8 @@ def test_role_grant_is_idempotent(db, municipality):
     assert AccountEvent.objects.filter(user=person, kind=AccountEvent.Kind.ROLE_GRANTED).count() == 1
 
 
-def test_role_revoke_takes_the_role_away_and_logs_it(db):
-    office = UserFactory()
+def test_role_revoke_takes_the_role_away_and_logs_it(db, make_person):
+    office = make_person(Role.PROGRAM_OFFICE)
     grant = RoleGrantFactory(role=Role.EXPERT)
 
     services.role_revoke(actor=office, grant=grant)
@@ -228,6 +228,7 @@ def someone_else(db, other_municipality):
         email="otto@example.org", display_name="Otto Anders", home_municipality=other_municipality
     )
     RoleGrantFactory(user=person, role=Role.EXPERT)
+    RoleGrantFactory(user=person, role=Role.PROGRAM_OFFICE)  # who may give Clara a role
     MembershipFactory(user=person, organization=OrganizationFactory(name="Seniorenbeirat Mendig"))
     return person
 

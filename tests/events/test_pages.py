@@ -430,3 +430,15 @@ def test_no_page_answers_500_to_odd_input(client, office, event):
         302,
         403,
     )
+
+
+def test_a_draft_process_is_not_named_on_the_public_event_page(client, signed_in, municipality):
+    """Issue 17, finding 13: the event page names its process only to those who may see the process."""
+    draft = ProcessFactory(title="Geheime Planung", visibility="draft")
+    event = EventFactory(municipality=municipality, process=draft)
+
+    assert "Geheime Planung" not in client.get(event.get_absolute_url()).content.decode()
+    signed_in("citizen")
+    assert "Geheime Planung" not in client.get(event.get_absolute_url()).content.decode()
+    signed_in("moderator")
+    assert "Geheime Planung" in client.get(event.get_absolute_url()).content.decode()

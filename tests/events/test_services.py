@@ -193,14 +193,17 @@ def test_confirming_after_registration_closed_is_refused(event):
         services.registration_confirm(token=guest.token)
 
 
-def test_reminders_go_once_to_confirmed_registrants_of_tomorrows_events(municipality):
+def test_reminders_go_once_to_confirmed_registrants_of_tomorrows_events(
+    municipality, django_capture_on_commit_callbacks
+):
     tomorrow = timezone.localtime() + DAY
     soon = EventFactory(starts_at=tomorrow.replace(hour=18, minute=0), capacity=1)
     later = EventFactory(starts_at=timezone.now() + 5 * DAY)
     confirmed, waiting = _register_people(soon, 2)
     _register_people(later, 1)
     mail.outbox.clear()
-    assert tasks.reminders_enqueue() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.reminders_enqueue() == 1
     assert [message.to for message in mail.outbox] == [[confirmed.email]]
     assert "morgen" in mail.outbox[0].subject.lower() or "Erinnerung" in mail.outbox[0].subject
     # Running it again (or a retried task) sends nothing twice.

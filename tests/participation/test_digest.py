@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from smartregion.participation.models import Notification, NotificationPreference
 from smartregion.participation.tasks import unsubscribe_user_id
@@ -15,7 +16,9 @@ from .staff_support import make_idea, make_process
 
 def _send() -> str:
     out = io.StringIO()
-    call_command("send_digests", stdout=out)
+    # The digest is queued as a mail task when the digest's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_digests", stdout=out)
     return out.getvalue().strip()
 
 

@@ -31,6 +31,7 @@ from smartregion.participation.models import (
 )
 
 from ..factories import UserFactory
+from .factories import CommentFactory, IdeaFactory
 from .staff_support import make_comment, make_domain, make_idea, make_process
 
 GERMAN_REQUIRED = "Dieses Feld ist zwingend erforderlich."
@@ -598,3 +599,27 @@ def test_posts_are_rate_limited_per_person(client, moderator, process):
     # django-ratelimit answers 403 (Ratelimited is a PermissionDenied); with its middleware installed,
     # settings.RATELIMIT_VIEW would turn that into the 429 page.
     assert answers[60] in (403, 429)
+
+
+@pytest.mark.parametrize("role", ["citizen", "expert"])
+def test_people_without_a_moderation_right_cannot_probe_for_ids(client, signed_in, role, process):
+    """Issue 11: the moderation pages answered 403 for existing and 404 for missing ids to anybody."""
+    signed_in(role)
+    idea = IdeaFactory(process=process)
+    comment = CommentFactory(idea=idea)
+    person = UserFactory()
+    missing = 10**6
+    for existing_url, missing_url, method in (
+        (f"/moderation/ideen/{idea.pk}/", f"/moderation/ideen/{missing}/", client.get),
+        (
+            f"/moderation/personen/{person.pk}/sperren/",
+            f"/moderation/personen/{missing}/sperren/",
+            client.get,
+        ),
+        (
+            reverse("participation:comment_moderate", args=[comment.pk]),
+            reverse("participation:comment_moderate", args=[missing]),
+            client.post,
+        ),
+    ):
+        assert method(existing_url).status_code == method(missing_url).status_code == 403

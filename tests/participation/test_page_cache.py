@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from smartregion.core.pagecache import namespace_version
 from smartregion.participation import services
+from smartregion.participation.apps import PAGES
 
 from .factories import CommentFactory, IdeaFactory
 from .public_support import count_queries, text_of
@@ -47,17 +49,34 @@ def test_every_visitor_gets_their_own_nonce_and_a_working_csrf_token(idea):
     assert second.get(url).wsgi_request.LANGUAGE_CODE == "en"
 
 
-def test_changes_show_at_once(client, idea, citizen):
+def test_changes_show_at_once(client, idea, citizen, django_capture_on_commit_callbacks):
     url = idea.get_absolute_url()
     client.get(url)
-    services.support_add(user=citizen, idea=idea)
-    CommentFactory(idea=idea, body="Unbedingt, mit Beleuchtung.")
+    with django_capture_on_commit_callbacks(execute=True):  # pages are retired when the change commits
+        services.support_add(user=citizen, idea=idea)
+        CommentFactory(idea=idea, body="Unbedingt, mit Beleuchtung.")
     page = text_of(client.get(url))
     assert "Unbedingt, mit Beleuchtung." in page
     assert re.search(r'sr-count__number">1<', page)
     assert "Radweg an der B9" in text_of(client.get(reverse("participation:idea_list")))
-    IdeaFactory(process=idea.process, title="Carsharing in Mendig")
+    with django_capture_on_commit_callbacks(execute=True):
+        IdeaFactory(process=idea.process, title="Carsharing in Mendig")
     assert "Carsharing in Mendig" in text_of(client.get(reverse("participation:idea_list")))
+
+
+def test_pages_are_retired_when_the_change_commits_not_before(
+    client, idea, django_capture_on_commit_callbacks
+):
+    """Issue 11: retired inside the transaction, a page rendered before the commit (from the old rows) was
+    cached under the new version and served for PAGE_CACHE_SECONDS."""
+    version = namespace_version(PAGES)
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        idea.title = "Radweg an der B9, beleuchtet"
+        idea.save()
+        assert namespace_version(PAGES) == version  # not yet committed: the old pages stay valid
+    for callback in on_commit:
+        callback()
+    assert namespace_version(PAGES) > version
 
 
 def test_signed_in_people_always_get_a_fresh_page(citizen_client, idea):

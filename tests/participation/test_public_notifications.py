@@ -105,9 +105,12 @@ def test_a_token_of_a_deleted_or_inactive_account_is_400(client, citizen):
     assert client.post(reverse("participation:unsubscribe", args=[token])).status_code == 400
 
 
-def test_the_digest_links_to_a_working_unsubscribe_page(client, citizen, notifications, mailoutbox):
+def test_the_digest_links_to_a_working_unsubscribe_page(
+    client, citizen, notifications, mailoutbox, django_capture_on_commit_callbacks
+):
     NotificationPreference.objects.create(user=citizen, email_digest=True)
-    tasks.digest_send.call(user_id=citizen.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.digest_send.call(user_id=citizen.pk)
     link = mailoutbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.post("/" + path).status_code == 200

@@ -59,7 +59,9 @@ def test_drafts_and_unknown_processes_are_404_for_the_public(client, citizen):
     assert client.get(reverse("participation:process", args=["gibt-es-nicht"])).status_code == 404
 
 
-def test_the_process_page_shows_text_scope_and_ideas(client, collecting, domain, municipality):
+def test_the_process_page_shows_text_scope_and_ideas(
+    client, collecting, domain, municipality, django_capture_on_commit_callbacks
+):
     collecting.body_html = "<p>Wir sammeln <strong>Ideen</strong>.</p>"
     collecting.save()
     IdeaFactory(process=collecting, title="Radweg an der B9")
@@ -71,7 +73,8 @@ def test_the_process_page_shows_text_scope_and_ideas(client, collecting, domain,
     assert "Radweg an der B9" in page
     assert "Verborgen" not in page
     assert f"{reverse('participation:idea_list')}?process=radverkehr" in page
-    collecting.municipalities.set([municipality])
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page is retired on commit
+        collecting.municipalities.set([municipality])
     assert german("The whole region") not in text_of(client.get(collecting.get_absolute_url()))
 
 

@@ -449,12 +449,13 @@ def test_the_history_reads_as_german_sentences_with_german_amounts(client, offic
     assert re.search(r"„Mitfahrten“ am [^:]+: 40,5\.", table)
 
 
-def test_changes_retire_the_cached_page(client, office, measure, sources):
+def test_changes_retire_the_cached_page(client, office, measure, sources, django_capture_on_commit_callbacks):
     url = measure.get_absolute_url()
     assert german_euro(Decimal("900.50")) in text_of(client.get(url))
-    program.budget_line_set(
-        actor=office, measure=measure, source=sources[0], year=TODAY().year, planned="700.00"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # pages are retired when the change commits
+        program.budget_line_set(
+            actor=office, measure=measure, source=sources[0], year=TODAY().year, planned="700.00"
+        )
     assert german_euro(Decimal("1000.50")) in text_of(client.get(url))
 
 

@@ -149,6 +149,8 @@ def _event_page(
         "events/event_detail.html",
         {
             "event": event,
+            # A draft process is named only to those who may see it.
+            "process": event.process if user.has_perm("participation.view_process", event.process) else None,
             "state": state,
             "own": own,
             "may_register": may_register,

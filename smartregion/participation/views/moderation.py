@@ -68,6 +68,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def idea_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """An idea with its private contact data and the form for the next step of its workflow."""
+    # Ask the role first: someone who moderates nothing gets 403 for every number, taken or not, so the
+    # answer tells nothing about which ids exist.
+    permitted_user(request, "participation.view_moderation_queue")
     try:
         idea = selectors.idea_get(pk=pk)
     except Idea.DoesNotExist as error:
@@ -161,6 +164,9 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """Hide, show again, highlight or un-highlight a comment, then return to the idea."""
+    # Ask the role first: someone who moderates nothing gets 403 for every number, taken or not, so the
+    # answer tells nothing about which ids exist.
+    permitted_user(request, "participation.view_moderation_queue")
     comment = get_object_or_404(Comment.objects.select_related("idea__process", "author"), pk=pk)
     user = permitted_user(request, "participation.moderate_comment", comment)
     form = CommentAction(request.POST)
@@ -195,6 +201,7 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def user_block(request: HttpRequest, pk: int) -> HttpResponse:
     """Block a person from contributing (with a reason, optionally until a date), or lift the block."""
+    permitted_user(request, "participation.block_user")  # 403 before 404: no probing for accounts
     target = get_object_or_404(User, pk=pk)
     user = permitted_user(request, "participation.block_user", target)
     here = reverse("participation:user_block", args=[target.pk])
@@ -231,6 +238,9 @@ def user_block(request: HttpRequest, pk: int) -> HttpResponse:
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a report as handled and return to the queue."""
+    # Ask the role first: someone who moderates nothing gets 403 for every number, taken or not, so the
+    # answer tells nothing about which ids exist.
+    permitted_user(request, "participation.view_moderation_queue")
     report = get_object_or_404(Report.objects.select_related("comment__idea", "idea"), pk=pk)
     if report.comment is not None:
         user = permitted_user(request, "participation.moderate_comment", report.comment)
