@@ -50,7 +50,7 @@ build: $(VENV)/.runtime assets messages
 run: $(VENV)/.dev assets messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty
+	SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo --if-empty
 	SITE_URL=$(SITE_URL) DEBUG=$(DEBUG) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev assets messages
