@@ -32,11 +32,8 @@ class PhaseInline(admin.TabularInline):
 
 class ProcessAdminForm(forms.ModelForm):
     """A process's image is checked and re-encoded like an idea's: JPEG, PNG or WebP, without metadata,
-    so that /media/ serves it with the type it was checked as."""
-
-    class Meta:
-        model = Process
-        fields = ("image",)  # the admin adds the others (ProcessAdmin's fields)
+    so that /media/ serves it with the type it was checked as. No Meta: the admin makes the form for the
+    model with every field it offers, as without a form of its own."""
 
     def clean_image(self) -> Any:
         image: File | None = self.cleaned_data.get("image")

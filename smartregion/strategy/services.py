@@ -140,7 +140,8 @@ def idea_link(*, actor: Any, measure: Measure, idea: Idea, note: str = "") -> Id
     # Linking changes the idea's status: ask about the idea too. An idea the person may not moderate
     # gets the form's answer for an unknown number, so the form cannot probe for ideas either.
     if not actor.has_perm("participation.moderate_idea", idea):
-        raise ValidationError({"idea": _("There is no idea with this number or address.")})
+        unknown = _("There is no idea with this number or address on this site. Please search for it above.")
+        raise ValidationError({"idea": unknown})
     # Lock order: the idea, then the measure (see docs/architecture.md).
     idea = participation.idea_lock(idea)
     if idea.status not in LINKABLE_IDEA_STATUSES:

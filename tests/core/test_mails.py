@@ -115,7 +115,8 @@ def test_every_kind_of_mail_is_branded_formal_and_has_an_html_part(
     Notification.objects.create(
         user=reader, kind=Notification.Kind.NEW_COMMENT, idea=make_idea(make_process()), message="Neu"
     )
-    digest_send.call(user_id=reader.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the digest is queued when its marks commit
+        digest_send.call(user_id=reader.pk)
     assert len(mail.outbox) == 7
     for message in mail.outbox:
         _check(message, region)

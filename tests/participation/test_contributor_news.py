@@ -97,7 +97,9 @@ def test_what_became_of_the_idea_reaches_the_contributor(
     email_idea.save()
     goal = Goal.objects.create(title="Mobil", slug="mobil", summary="Überall hinkommen.")
     strategy = Strategy.objects.create(goal=goal, title="Geteilte Mobilität", slug="geteilt")
-    measure = Measure.objects.create(strategy=strategy, title="Mitfahrbänke", slug="baenke", summary="Bänke")
+    measure = Measure.objects.create(
+        strategy=strategy, title="Mitfahrbänke", slug="baenke", summary="Bänke", is_published=True
+    )
     IdeaLink.objects.create(measure=measure, idea=email_idea)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,9 +5,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
 from PIL import Image
 
 from smartregion.participation.admin import ProcessAdminForm
+from smartregion.participation.models import Process
+
+# The admin makes its form from ProcessAdminForm like this (with all the fields it offers).
+ImageForm = modelform_factory(Process, form=ProcessAdminForm, fields=["image"])
 
 
 def _image(image_format: str) -> bytes:
@@ -20,7 +25,7 @@ def _image(image_format: str) -> bytes:
     ("name", "image_format", "suffix"), [("bild.png", "PNG", ".png"), ("foto.jpeg", "JPEG", ".jpg")]
 )
 def test_a_process_image_is_re_encoded_as_a_type_media_serves(db, name, image_format, suffix):
-    form = ProcessAdminForm(files={"image": SimpleUploadedFile(name, _image(image_format))})
+    form = ImageForm(files={"image": SimpleUploadedFile(name, _image(image_format))})
     form.is_valid()
 
     image = form.cleaned_data["image"]
@@ -34,7 +39,7 @@ def test_a_process_image_is_re_encoded_as_a_type_media_serves(db, name, image_fo
     ids=["html", "gif"],
 )
 def test_a_process_image_of_another_kind_is_refused(db, name, content):
-    form = ProcessAdminForm(files={"image": SimpleUploadedFile(name, content)})
+    form = ImageForm(files={"image": SimpleUploadedFile(name, content)})
 
     assert not form.is_valid()
     assert "image" in form.errors

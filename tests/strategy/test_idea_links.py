@@ -45,7 +45,8 @@ def test_a_coordinator_cannot_adopt_another_municipalitys_idea(client, signed_in
     response = client.post(_url(measure, "idee-verknuepfen"), {"idea": str(elsewhere.pk)})
 
     assert response.status_code == 400
-    assert "Es gibt keine Idee mit dieser Nummer oder Adresse." in response.content.decode()
+    answer = response.content.decode()
+    assert "Auf dieser Website gibt es keine Idee mit dieser Nummer oder Adresse." in answer
     assert not IdeaLink.objects.exists()
     assert Idea.objects.get(pk=elsewhere.pk).status == IdeaStatus.PUBLISHED
     assert not Notification.objects.exists()
