@@ -13,6 +13,7 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,8 +77,12 @@ def browser(_require_services: None, _chromium: LazyChromium) -> Browser:
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+def page(
+    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer, settings: Any
+) -> Iterator[Page]:
     """A page in a fresh context (no cookies) on the live server, watched by a PageRecorder."""
+    # The live server is the site: the links in its mails (SITE_URL) lead there, as in production.
+    settings.SITE_URL = live_server.url
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     recorder = PageRecorder(allowed_netloc=urlsplit(live_server.url).netloc)

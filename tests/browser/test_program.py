@@ -67,7 +67,9 @@ def test_office_builds_a_measure_and_the_citizen_sees_what_became_of_her_idea(
         _manage(page, "Link an idea")
         page.locator("input[name=idea]").fill(reference)
         page.locator("input[name=note]").fill("Die Idee geht in die Pilotphase ein.")
-        submit(page)
+        # The form's first button searches for ideas by title; the primary one links the idea named.
+        with page.expect_navigation():
+            page.locator("main form button[type=submit].kern-btn--primary").click()
     audit.check(page)
     clara_idea.refresh_from_db()
     assert clara_idea.status == IdeaStatus.ADOPTED
