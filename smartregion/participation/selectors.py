@@ -114,8 +114,11 @@ def idea_list(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea]:
         # Stems are stored space-separated, so " stem" matches the start of a word form.
         qs = qs.filter(search_text__contains=f" {stem}")
     if filters.sort == "random":
-        # A stable shuffle per visitor: the same seed gives the same order across pages.
-        qs = qs.annotate(random_key=(F("id") * (filters.seed % RANDOM_MODULUS + 1)) % RANDOM_MODULUS)
+        # A stable shuffle per visitor: the same seed gives the same order across pages. The multiplier is
+        # at least half the (prime) modulus, so neighbouring ids always land far apart: a small one would
+        # leave the first ids in their own order (id * 3 stays below the modulus), i.e. not shuffled.
+        half = RANDOM_MODULUS // 2
+        qs = qs.annotate(random_key=(F("id") * (half + filters.seed % half)) % RANDOM_MODULUS)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from smartregion.participation.models import Channel, IdeaEvent, IdeaStatus, Phase, Process
+from smartregion.participation.views.public import RANDOM_SEED_SESSION_KEY
 from smartregion.web.sitemaps import IdeaSitemap, ProcessSitemap
 
 from ..factories import UserFactory
@@ -154,6 +155,21 @@ def test_the_random_order_is_stable_for_a_visitor_across_pages(client, collectin
     assert first == again
     assert sorted(first) == [f"Idee {number:02d}" for number in range(45)]
     assert first != sorted(first)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 17, 20_000])
+def test_every_seed_shuffles_even_the_first_ideas(client, collecting, seed):
+    """A small seed multiplied the ids without wrapping around the modulus: the order stayed the ids'."""
+    for number in range(45):
+        IdeaFactory(process=collecting, title=f"Idee {number:02d}")
+    session = client.session
+    session[RANDOM_SEED_SESSION_KEY] = seed
+    session.save()
+    url = f"{reverse('participation:idea_list')}?sort=random"
+    shown = [title for page in (1, 2, 3) for title in _titles(client.get(f"{url}&page={page}"))]
+    assert sorted(shown) == [f"Idee {number:02d}" for number in range(45)]
+    assert shown != sorted(shown)
+    assert shown != sorted(shown, reverse=True)
 
 
 def test_pages_of_twenty_keep_the_filters_in_their_links(client, collecting, municipality):
