@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
@@ -13,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ..participation.factories import IdeaFactory, ProcessFactory
+from ..processes import postgres_admin, refusing_connections
 from ..services import free_port
 
 
@@ -67,27 +67,14 @@ def test_pages_and_api_answer_503_while_the_database_is_away_and_recover(race_da
 @contextmanager
 def _database_refusing_connections() -> Iterator[None]:
     """Cut every connection to the test database and refuse new ones, as while PostgreSQL restarts."""
-    settings = connection.settings_dict
-    name = settings["NAME"]
-    admin = psycopg.connect(
-        host=settings["HOST"] or "localhost",
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    try:
-        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    name = connection.settings_dict["NAME"]
+    with postgres_admin() as admin, refusing_connections(admin, name):
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid()",
             [name],
         )
         yield
-    finally:
-        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        admin.close()
 
 
 @pytest.mark.postgres

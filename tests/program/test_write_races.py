@@ -9,14 +9,15 @@ import pytest
 from django.utils import timezone
 
 from smartregion.accounts.models import Role, User
-from smartregion.participation.models import Idea, IdeaStatus, Notification, Process
+from smartregion.participation.models import Notification
 from smartregion.program import services
 from smartregion.program.models import BudgetLine, FundingSource, Indicator, Milestone, Responsibility
 from smartregion.strategy import services as strategy_services
 from smartregion.strategy.models import Domain, Measure, Strategy
 
 from ..concurrency import race, refusals
-from ..factories import OrganizationFactory, UserFactory
+from ..factories import OrganizationFactory
+from ..participation.factories import IdeaFactory
 
 TODAY = datetime.date(2026, 3, 1)
 
@@ -78,16 +79,7 @@ def test_milestones_reached_at_once_give_the_right_progress(office_pk, measure):
 
 
 def test_a_milestone_reached_twice_at_once_is_told_once(office_pk, measure, municipality):
-    process = Process.objects.create(title="P", slug="p", summary="s", visibility=Process.Visibility.PUBLIC)
-    idea = Idea.objects.create(
-        process=process,
-        title="Mitfahrbank",
-        body="b",
-        author=UserFactory(),
-        municipality=municipality,
-        status=IdeaStatus.PUBLISHED,
-        published_at=timezone.now(),
-    )
+    idea = IdeaFactory(title="Mitfahrbank", municipality=municipality)
     actor = _office(office_pk)
     strategy_services.idea_link(actor=actor, measure=measure, idea=idea)
     milestone = services.milestone_add(actor=actor, measure=measure, title="Bänke stehen", due_on=TODAY)

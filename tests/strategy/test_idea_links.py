@@ -4,7 +4,6 @@ changed, and an unpublished measure's title stays private. The races run on Post
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from smartregion.accounts.models import Role, User
 from smartregion.participation.models import Follow, Idea, IdeaStatus, Notification, Process
@@ -14,23 +13,12 @@ from smartregion.strategy.models import IdeaLink, Measure, MeasureEvent
 
 from ..concurrency import race, refusals
 from ..factories import MunicipalityFactory, UserFactory
+from ..participation.factories import IdeaFactory, ProcessFactory
 from .test_manage import _url
 
 
 def _idea(*, municipality, visibility=Process.Visibility.PUBLIC, title="Mitfahrbank") -> Idea:
-    process, _created = Process.objects.get_or_create(
-        slug=f"p-{visibility}", defaults={"title": "MYK10", "summary": "s", "visibility": visibility}
-    )
-    return Idea.objects.create(
-        process=process,
-        title=title,
-        body="b",
-        body_html="<p>b</p>",
-        author=UserFactory(),
-        municipality=municipality,
-        status=IdeaStatus.PUBLISHED,
-        published_at=timezone.now(),
-    )
+    return IdeaFactory(process=ProcessFactory(visibility=visibility), title=title, municipality=municipality)
 
 
 def _counts(*measures: Measure) -> list[int]:
