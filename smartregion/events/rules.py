@@ -55,6 +55,12 @@ def event_is_over(user: Any, obj: Any) -> bool:
     return event is not None and event.ends_at <= timezone.now()
 
 
+@rules.predicate
+def minutes_are_published(user: Any, obj: Any) -> bool:
+    event = _event_of(obj)
+    return event is not None and event.minutes_published_at is not None
+
+
 def registration_state(event: Event, now: Any = None) -> str:
     """Where registration stands: "before", "open", "full" (waiting list), "closed" or "past"."""
     now = now or timezone.now()
@@ -145,6 +151,8 @@ rules.add_perm("events.view_attendees", organizes_event)
 rules.add_perm("events.message_registrants", organizes_event & ~event_is_over)
 rules.add_perm("events.mark_attendance", organizes_event & event_has_started)
 rules.add_perm("events.publish_minutes", organizes_event & event_has_started)
+# An attachment is public with the minutes of a visible event; before that only the organizers open it.
+rules.add_perm("events.view_attachment", (event_is_visible & minutes_are_published) | organizes_event)
 # Ideas from the event are recorded through participation.record_idea, which the office and coordinators
 # hold; members of organizing organizations write the minutes but do not publish ideas.
 rules.add_perm(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from smartregion.accounts.predicates import is_program_office
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Idea, Process
 
-from .models import ACTIVE_STATUSES, Event, Registration
+from .models import ACTIVE_STATUSES, Event, MinutesAttachment, Registration
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ def event_get_for_manage(*, slug: str) -> Event:
     return (
         Event.objects.select_related("municipality", "process").prefetch_related("organizers").get(slug=slug)
     )
+
+
+def attachment_by_path(path: str) -> MinutesAttachment | None:
+    """The attachment of minutes stored under ``path`` (relative to MEDIA_ROOT), with its event."""
+    return MinutesAttachment.objects.select_related("event").filter(file=path).first()
 
 
 def event_ideas(*, event: Event) -> list[Idea]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from smartregion.core.images import IMAGE_MEDIA_TYPES
+from smartregion.events import selectors as events
 from smartregion.events.services import ATTACHMENT_TYPES
 from smartregion.network import selectors as network
 
@@ -126,24 +127,39 @@ def favicon(request: HttpRequest) -> HttpResponse:
 # What the site stores, by the suffix its checks gave the file (images are re-encoded, attachments checked
 # by content), and nothing else: never HTML or SVG, which a browser would run as part of this site.
 MEDIA_TYPES = {**IMAGE_MEDIA_TYPES, **{suffix: kind for suffix, (kind, _magic) in ATTACHMENT_TYPES.items()}}
-# Folders whose files are documents to save rather than show (attachments of minutes).
-DOWNLOAD_FOLDERS = ("events/minutes/",)
+# Attachments of minutes: documents to save rather than show, and only for those who may see the minutes.
+# nginx passes this folder on to the app instead of serving it (deploy/nginx/smartregion.conf).
+MINUTES_FOLDER = "events/minutes/"
 
 
 @require_safe
 def media(request: HttpRequest, path: str) -> FileResponse:
     """An uploaded file, in the embedded mode; in production nginx serves /media/ with the same headers
-    (deploy/nginx.conf). The type comes from the checked suffix, nosniff keeps browsers from guessing."""
+    (deploy/nginx.conf), except the attachments of minutes, which always come from here because they need
+    a permission check. The type comes from the checked suffix, nosniff keeps browsers from guessing."""
     content_type = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
     try:
         file = Path(safe_join(settings.MEDIA_ROOT, path))
     except SuspiciousFileOperation as error:
         raise Http404 from error
-    if content_type is None or not file.is_file():
+    if content_type is None:
+        raise Http404
+    public = True
+    if path.startswith(MINUTES_FOLDER):
+        attachment = events.attachment_by_path(path)
+        # Not found and not allowed look the same, so nobody learns which file names exist.
+        if attachment is None or not request.user.has_perm("events.view_attachment", attachment):
+            raise Http404
+        public = attachment.event.minutes_published_at is not None
+    if not file.is_file():
         raise Http404
     response = FileResponse(
-        file.open("rb"), content_type=content_type, as_attachment=path.startswith(DOWNLOAD_FOLDERS)
+        file.open("rb"), content_type=content_type, as_attachment=path.startswith(MINUTES_FOLDER)
     )
     response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, public=True, max_age=3600)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if public:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
     return response

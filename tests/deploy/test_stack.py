@@ -49,6 +49,20 @@ def readme_steps() -> list[list[str]]:
     return [shlex.split(command) for command in commands if not command.startswith("createsuperuser")]
 
 
+ATTACH_TO_PUBLISHED_MINUTES = """
+from django.core.files.base import ContentFile
+from smartregion.events.models import Event, MinutesAttachment
+event = Event.objects.filter(minutes_published_at__isnull=False).first()
+attachment = MinutesAttachment(event=event, title="Folien", content_type="application/pdf", size=9)
+attachment.file.save("folien.pdf", ContentFile(b"%PDF-1.4\\n"), save=True)
+print(attachment.file.url)
+"""
+WITHDRAW_MINUTES = """
+from smartregion.events.models import Event
+Event.objects.filter(attachments__title="Folien").update(minutes_published_at=None)
+"""
+
+
 def _csrf(session, url: str) -> str:
     page = session.get(url)
     assert page.status_code == 200, url
@@ -155,6 +169,22 @@ def test_the_readme_production_steps_give_a_working_site_behind_nginx(stack: Sta
     assert served.headers["Content-Type"] == "image/png"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert Image.open(io.BytesIO(served.content)).size == (64, 48)
+
+    # Attachments of minutes go through the app's permission check, not nginx's file serving: a download
+    # while the minutes are public, not found once they are withdrawn.
+    created = stack.manage("shell", "-c", ATTACH_TO_PUBLISHED_MINUTES)
+    assert created.returncode == 0, created.stderr
+    attachment_url = site + created.stdout.strip().splitlines()[-1]
+    anonymous = stack.client("127.0.0.4")
+    download = anonymous.get(attachment_url)
+    assert download.status_code == 200, download.text[:500]
+    assert download.content.startswith(b"%PDF-")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download.headers["Content-Security-Policy"]
+    withdrawn = stack.manage("shell", "-c", WITHDRAW_MINUTES)
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert anonymous.get(attachment_url).status_code == 404
 
     # The rate limiter counts the client nginx names (X-Real-IP), not nginx, and not what a client
     # claims: five feedback messages from 127.0.0.2 use up its limit, forged headers do not help,

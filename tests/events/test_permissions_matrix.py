@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from smartregion.accounts.models import Role
 from smartregion.events import services
-from smartregion.events.models import Registration
+from smartregion.events.models import MinutesAttachment, Registration
 
 from ..factories import MembershipFactory, OrganizationFactory, RoleGrantFactory, UserFactory
 from .factories import EventFactory
@@ -108,6 +108,13 @@ CANCEL_REGISTRATION = {
     "full":                       (N, N, N, Y, N, N, N, N),
     "closed":                     (N, N, N, Y, N, N, N, N),
     "past":                       (N, N, N, N, N, N, N, N),
+}  # fmt: skip
+
+# Attachments of minutes, asked of the past event while its minutes are a draft and once they are published.
+#                                  anon guest citiz regis organ coord other offic
+VIEW_ATTACHMENT = {
+    "draft":                      (N, N, N, N, Y, Y, N, Y),
+    "published":                  (Y, Y, Y, Y, Y, Y, Y, Y),
 }  # fmt: skip
 
 # Without an object: creating events, and the admin (the program office's tool).
@@ -251,3 +258,19 @@ def test_a_former_member_is_no_organizer(world):
     membership.save()
     former = type(people["organizer"]).objects.get(pk=people["organizer"].pk)
     assert not former.has_perm("events.manage_event", events["open"])
+
+
+@pytest.mark.parametrize(
+    ("minutes", "role", "expected"),
+    [
+        pytest.param(minutes, role, expected[index], id=f"{minutes}-{role}")
+        for minutes, expected in VIEW_ATTACHMENT.items()
+        for index, role in enumerate(ROLES)
+    ],
+)
+def test_view_attachment(world, minutes, role, expected):
+    events, _own, people = world
+    past = events["past"]
+    past.minutes_published_at = past.ends_at if minutes == "published" else None
+    attachment = MinutesAttachment(event=past, title="Folien", content_type="application/pdf", size=1)
+    assert people[role].has_perm("events.view_attachment", attachment) is expected

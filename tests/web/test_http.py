@@ -1,5 +1,6 @@
 """Answers every page shares: a German 413 page before a too-large body is read, Retry-After on a 429,
-Permissions-Policy; and uploaded files under /media/ with safe headers in the embedded mode."""
+Permissions-Policy; and uploaded files under /media/ with safe headers in the embedded mode, attachments of
+minutes only for those who may see the minutes."""
 
 import io
 
@@ -8,6 +9,11 @@ from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
+from smartregion.accounts.models import Role
+from smartregion.events.models import MinutesAttachment
+
+from ..events.factories import EventFactory
+from ..factories import RoleGrantFactory, UserFactory
 from ..html import text
 
 
@@ -76,16 +82,59 @@ def test_an_uploaded_image_is_served_with_its_checked_type(client, media_root):
     assert b"".join(response.streaming_content) == _png()
 
 
-def test_attachments_of_minutes_are_downloads(client, media_root):
-    (media_root / "events" / "minutes" / "2026" / "05").mkdir(parents=True)
-    (media_root / "events" / "minutes" / "2026" / "05" / "forum-abc.pdf").write_bytes(b"%PDF-1.4\n")
+@pytest.fixture
+def minutes_attachment(media_root):
+    """A PDF attached to the minutes of a past event, published."""
+    folder = media_root / "events" / "minutes" / "2026" / "05"
+    folder.mkdir(parents=True)
+    (folder / "forum-abc.pdf").write_bytes(b"%PDF-1.4\n")
+    event = EventFactory(state="past")
+    event.minutes_published_at = event.ends_at
+    event.save()
+    return MinutesAttachment.objects.create(
+        event=event,
+        title="Folien",
+        file="events/minutes/2026/05/forum-abc.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
 
+
+def test_attachments_of_published_minutes_are_downloads(client, minutes_attachment):
     response = client.get("/media/events/minutes/2026/05/forum-abc.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_attachments_of_draft_minutes_are_only_for_the_organizers(client, minutes_attachment):
+    event = minutes_attachment.event
+    event.minutes_published_at = None
+    event.save()
+    url = "/media/events/minutes/2026/05/forum-abc.pdf"
+
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    office = UserFactory()
+    RoleGrantFactory(user=office, role=Role.PROGRAM_OFFICE)
+    client.force_login(office)
+    response = client.get(url)
+    assert response.status_code == 200
+    # Never kept by a shared cache: it is not public yet.
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_file_in_the_minutes_folder_without_its_attachment_is_not_served(client, media_root):
+    folder = media_root / "events" / "minutes" / "2026" / "05"
+    folder.mkdir(parents=True)
+    (folder / "left-behind.pdf").write_bytes(b"%PDF-1.4\n")
+
+    assert client.get("/media/events/minutes/2026/05/left-behind.pdf").status_code == 404
 
 
 @pytest.mark.parametrize("name", ["seite.html", "bild.svg", "notiz.txt", "ohne-endung"])
