@@ -162,7 +162,7 @@ def test_the_page_shows_ideas_shared_measures_money_events_and_open_processes(cl
 
     assert response.status_code == 200
     page = text_of(response)
-    assert german("What is happening in %(name)s?", name="Andernach").replace("%(name)s", "") in page
+    assert german("What is happening in %(name)s?", name="Andernach") in page
     assert idea.title in page
     assert "Vulkanpark-Shuttle" not in page
     assert "Mitfahrbänke" in page

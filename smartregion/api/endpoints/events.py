@@ -1,7 +1,8 @@
 """Events: the public calendar as JSON, one event, and the iCal links; only what the public pages show."""
 
+import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.http.request import QueryDict
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from smartregion.events import selectors
 from smartregion.events.apps import PAGES
@@ -26,16 +29,28 @@ from .common import LIMIT_DESCRIPTION, PUBLIC, READ_ERRORS, cached, envelope, kn
 router = Router(tags=["Veranstaltungen"])
 
 ORDER = ("starts_at", "id")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Only a calendar day as YYYY-MM-DD: pydantic would also read a number as seconds since 1970."""
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+    return value
+
+
+# A day in the query, as the schema says (format: date), read strictly.
+Day = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class EventQuery(Schema):
     municipality: Slug | None = NinjaField(default=None, description="Kurzname einer Kommune")
     process: Slug | None = NinjaField(default=None, description="Kurzname eines Verfahrens")
     format: EventFormat | None = NinjaField(default=None, description="Format der Veranstaltung")
-    starts_from: date | None = NinjaField(
+    starts_from: Day | None = NinjaField(
         default=None, alias="from", description="Beginnt an diesem Tag oder später (JJJJ-MM-TT)"
     )
-    starts_until: date | None = NinjaField(
+    starts_until: Day | None = NinjaField(
         default=None, alias="to", description="Beginnt an diesem Tag oder früher (JJJJ-MM-TT)"
     )
     cursor: Cursor | None = None
