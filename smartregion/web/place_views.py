@@ -1,7 +1,7 @@
 """Pages about places and people: "Was passiert in …?" per municipality, the region's reach ranking,
 the coordinators' work list and "Meine Beteiligung". They parse, authorize, call selectors and render."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from smartregion.accounts.models import User
 from smartregion.network import selectors as network
 from smartregion.network.models import Municipality
 from smartregion.participation.models import NotificationPreference
@@ -115,11 +116,11 @@ def _page(request: HttpRequest, rows: QuerySet[Any], parameter: str) -> Page[Any
 @login_required
 @require_GET
 def own_participation(request: HttpRequest) -> HttpResponse:
-    """ "Meine Beteiligung": the signed-in person's own ideas (and what became of them), supports,
+    """Meine Beteiligung: the signed-in person's own ideas (and what became of them), supports,
     comments, event registrations and follows, and where her notification settings are."""
     if not request.user.has_perm("web.view_own_participation"):
         raise PermissionDenied
-    user = request.user
+    user = cast(User, request.user)
     preference = NotificationPreference.objects.filter(user=user).first()
     return render(
         request,
@@ -132,6 +133,6 @@ def own_participation(request: HttpRequest) -> HttpResponse:
             "registrations": _page(request, selectors.own_registrations(user=user), "anmeldungen"),
             "follows": _page(request, selectors.own_follows(user=user), "folgen"),
             "digest": bool(preference and preference.email_digest),
-            "home_municipality": user.home_municipality,  # type: ignore[union-attr]
+            "home_municipality": user.home_municipality,
         },
     )

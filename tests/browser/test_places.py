@@ -95,12 +95,13 @@ def test_meine_beteiligung_as_clara(page: Page, demo_data: DemoData) -> None:
 def test_the_coordinators_work_list_as_konrad(page: Page, demo_data: DemoData) -> None:
     audit = AxeAudit()
     sign_in(page, KONRAD, DEMO_PASSWORD)
-    page.goto(reverse("web:municipality", kwargs={"slug": "mendig"}))
-    link = german("What needs doing in %(name)s (coordination)") % {"name": "Mendig"}
+    page.goto(reverse("web:municipality", kwargs={"slug": "andernach"}))
+    link = german("What needs doing in %(name)s (coordination)") % {"name": "Andernach"}
     with page.expect_navigation():
         page.get_by_role("link", name=link).click()
-    expect(page.locator("h1")).to_have_text(german("What needs doing in %(name)s") % {"name": "Mendig"})
-    expect(page.locator("#overdue-title")).to_be_visible()
+    expect(page.locator("h1")).to_have_text(german("What needs doing in %(name)s") % {"name": "Andernach"})
+    overdue = page.locator("section[aria-labelledby=overdue-title]")
+    expect(overdue).to_contain_text("Freies WLAN an Bahnhöfen und Dorfplätzen")
     audit.check(page)
     # Mayen is not his: no link, and the address answers 403.
     page.goto(reverse("web:municipality", kwargs={"slug": "mayen"}))
