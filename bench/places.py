@@ -32,6 +32,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'places.sqlite3'}")
 os.environ.setdefault("TASK_BACKEND", "immediate")
+# The rendering path: anonymous visitors would mostly get the pages from the page cache.
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 
 import django  # noqa: E402
 

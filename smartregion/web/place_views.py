@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from smartregion.accounts.models import User
+from smartregion.core.pagecache import cache_public_page
 from smartregion.network import selectors as network
 from smartregion.network.models import Municipality
+from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
 from smartregion.participation.models import NotificationPreference
 
 from . import reach, selectors
@@ -32,7 +34,11 @@ def _municipality_or_404(slug: str) -> Municipality:
         raise Http404(_("This municipality does not exist.")) from error
 
 
+# Anonymous visitors get these pages from the page cache (decision 0005). They show ideas, supports and
+# comments (which retire the participation pages), measures and money (strategy's changes retire the
+# participation pages too) and events, whose changes show within PAGE_CACHE_SECONDS.
 @require_GET
+@cache_public_page(PARTICIPATION_PAGES)
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """What happens in a municipality: ideas, measures with money, events, open processes and reach."""
     municipality = _municipality_or_404(slug)
@@ -59,6 +65,7 @@ def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page(PARTICIPATION_PAGES)
 def region_reach(request: HttpRequest) -> HttpResponse:
     """All member municipalities ranked by contributions per 1,000 inhabitants, overall and per channel."""
     form = ReachFilterForm(request.GET or None)

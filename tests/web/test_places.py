@@ -195,6 +195,9 @@ def test_idea_and_event_pages_link_to_the_municipality(client, towns):
     assert link in text_of(client.get(event.get_absolute_url()))
     assert link in text_of(client.get(reverse("participation:idea_list")))
     assert f'href="{reverse("web:region_reach")}"' in text_of(client.get("/"))
+    # The filters of the idea list and the calendar lead to the municipality they are set to.
+    assert link in text_of(client.get(reverse("participation:idea_list") + "?municipality=andernach"))
+    assert link in text_of(client.get(reverse("events:calendar") + "?municipality=andernach"))
 
 
 def test_the_reach_section_shows_the_rates_as_a_chart_and_a_table(client, towns):
@@ -381,14 +384,28 @@ def test_meine_beteiligung_makes_the_same_number_of_queries_with_more_data(clien
     assert count_queries(client, OWN) == before
 
 
-def test_a_phase_ends_and_the_process_is_no_longer_open(client, towns):
+def test_a_phase_ends_and_the_process_is_no_longer_open(client, towns, django_capture_on_commit_callbacks):
     andernach, _ = towns
     process = ProcessFactory(title="Kurz offen")
     process.municipalities.set([andernach])
     PhaseFactory(process=process, state="after")
     assert "Kurz offen" not in text_of(client.get(andernach.get_absolute_url()))
-    PhaseFactory(process=process, state="active")
+    # The cached page is retired by the change, once it is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        PhaseFactory(process=process, state="active")
     assert "Kurz offen" in text_of(client.get(andernach.get_absolute_url()))
+
+
+def test_anonymous_visitors_get_the_pages_from_the_cache_until_a_contribution_retires_them(
+    client, towns, django_capture_on_commit_callbacks
+):
+    andernach, _ = towns
+    for url in (andernach.get_absolute_url(), reverse("web:region_reach")):
+        client.get(url)
+        assert count_queries(client, url) <= 2  # session and nothing else: the cached page
+    with django_capture_on_commit_callbacks(execute=True):
+        IdeaFactory(municipality=andernach, title="Ganz neue Idee")
+    assert "Ganz neue Idee" in text_of(client.get(andernach.get_absolute_url()))
 
 
 def test_a_region_wide_process_is_open_in_every_municipality(client, towns):
