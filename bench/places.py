@@ -170,9 +170,9 @@ def main() -> None:
         "registrations": Registration.objects.count(),
     }
     print("rows: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     person = User.objects.filter(email__startswith=MARKER).order_by("pk").first()
-    signed_in = Client()
+    signed_in = Client(HTTP_HOST="localhost")
     signed_in.force_login(person)
     print(f"{'page':<42} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for label, who, url in (

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -111,9 +111,11 @@ SOURCES: list[ContributionSource] = [
 
 @dataclass(frozen=True)
 class Counts:
-    """Contributions grouped by (kind, municipality id or None, channel, first day of the month)."""
+    """Contributions per (kind, municipality id or None, channel): in total, and per month for the months
+    asked for (first day of the month)."""
 
-    cells: dict[tuple[str, int | None, str, datetime.date], int]
+    cells: dict[tuple[str, int | None, str], int]
+    monthly: dict[tuple[str, int | None, str, datetime.date], int] = field(default_factory=dict)
 
     def total(
         self,
@@ -124,37 +126,56 @@ class Counts:
         months: Iterable[datetime.date] | None = None,
     ) -> int:
         """The sum over the cells that match every given criterion (``...``: any municipality)."""
-        wanted = set(months) if months is not None else None
+        if months is not None:
+            wanted = set(months)
+            return sum(
+                n
+                for (k, m, c, month), n in self.monthly.items()
+                if month in wanted
+                and (municipality is ... or m == municipality)
+                and (channel is None or c == channel)
+                and (kind is None or k == kind)
+            )
         return sum(
             n
-            for (k, m, c, month), n in self.cells.items()
+            for (k, m, c), n in self.cells.items()
             if (municipality is ... or m == municipality)
             and (channel is None or c == channel)
             and (kind is None or k == kind)
-            and (wanted is None or month in wanted)
         )
 
 
-def contribution_counts(*, since: datetime.date | None = None) -> Counts:
-    """All sources' contributions grouped in SQL: one query per source."""
-    cells: dict[tuple[str, int | None, str, datetime.date], int] = defaultdict(int)
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def contribution_counts(
+    *, since: datetime.date | None = None, months: Sequence[datetime.date] = ()
+) -> Counts:
+    """All sources' contributions grouped in SQL, one query per source: the totals since ``since``, and a
+    conditional count per month in ``months``. Months are compared as local-time ranges on the plain
+    column (no date function per row: on SQLite that is a Python call per row, 50 µs each)."""
+    ranges = [(month, _local_midnight(month), _local_midnight(_month_start(month, -1))) for month in months]
+    cells: dict[tuple[str, int | None, str], int] = defaultdict(int)
+    monthly: dict[tuple[str, int | None, str, datetime.date], int] = defaultdict(int)
     for source in SOURCES:
         rows = source.rows()
         if since is not None:
-            rows = rows.filter(reach_at__date__gte=since)
+            rows = rows.filter(reach_at__gte=_local_midnight(since))
+        per_month = {
+            f"m{index}": Count("pk", filter=Q(reach_at__gte=start, reach_at__lt=end))
+            for index, (_month, start, end) in enumerate(ranges)
+        }
         grouped = (
-            rows.annotate(reach_month=TruncMonth("reach_at"))
-            .values("reach_municipality", "reach_channel", "reach_month")
-            .annotate(n=Count("pk"))
-            .order_by()
+            rows.values("reach_municipality", "reach_channel").annotate(n=Count("pk"), **per_month).order_by()
         )
         for row in grouped:
-            month = row["reach_month"]
-            if isinstance(month, datetime.datetime):
-                month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
-            key = (source.kind, row["reach_municipality"], row["reach_channel"], month.replace(day=1))
+            key = (source.kind, row["reach_municipality"], row["reach_channel"])
             cells[key] += row["n"]
-    return Counts(dict(cells))
+            for index, (month, _start, _end) in enumerate(ranges):
+                if row[f"m{index}"]:
+                    monthly[(*key, month)] += row[f"m{index}"]
+    return Counts(dict(cells), dict(monthly))
 
 
 # --- Figures for the pages -----------------------------------------------------------------------------
@@ -259,7 +280,10 @@ def municipality_reach(
     since: datetime.date | None = None,
 ) -> MunicipalityReach:
     """The municipality's figures beside the region average (all member municipalities together)."""
-    counts = contribution_counts(since=since)
+    timeline_periods = periods(by=by)
+    counts = contribution_counts(
+        since=since, months=[month for period in timeline_periods for month in period.months]
+    )
     population = municipality.population
     region_population = sum(m.population for m in municipalities)
     ids = {m.pk for m in municipalities}
@@ -291,7 +315,7 @@ def municipality_reach(
             counts.total(municipality=municipality.pk, months=period.months),
             region_total(months=period.months),
         )
-        for period in periods(by=by)
+        for period in timeline_periods
     ]
     return MunicipalityReach(
         municipality,
