@@ -6,7 +6,7 @@ that count, annotated with ``reach_municipality`` (a municipality id or null), `
 ``participation.Channel`` value) and ``reach_at`` (when it was made), plus the field that names the person
 for "Meine Beteiligung". The figures are grouped and counted by the database, one query per source,
 whatever the number of contributions; Python only adds up the few grouped rows (at most municipalities x
-channels x periods per source).
+channels per source, each with a count per month of the timeline).
 
 Which municipality a contribution counts for: the person's own home municipality when she gave one in
 her profile (it is voluntary and exists for exactly these statistics), otherwise the municipality the
