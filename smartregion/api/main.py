@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import problems
-from .endpoints import network, participation, strategy
+from .endpoints import events, network, participation, strategy
 
 DESCRIPTION = """Die öffentliche Schnittstelle von SmartRegion: alles, was die Seiten öffentlich zeigen,
 als JSON, und für angemeldete Personen Ideen einreichen, unterstützen und kommentieren.
@@ -20,8 +20,8 @@ als JSON, und für angemeldete Personen Ideen einreichen, unterstützen und komm
 * **Schreiben** braucht einen persönlichen API-Schlüssel (`Authorization: Bearer sr_…`, anzulegen im
   Profil unter „API-Schlüssel“) oder die Sitzung im Browser mit dem CSRF-Token im Kopf `X-CSRFToken`.
   Es gelten dieselben Regeln und Grenzen wie auf den Seiten.
-* **Listen** von Ideen, Kommentaren und Maßnahmen kommen seitenweise: `next` nennt die Adresse der
-  nächsten Seite (Cursor), `limit` die Zahl der Einträge (höchstens 100).
+* **Listen** von Ideen, Kommentaren, Maßnahmen und Veranstaltungen kommen seitenweise: `next` nennt die
+  Adresse der nächsten Seite (Cursor), `limit` die Zahl der Einträge (höchstens 100).
 * **Fehler** kommen als `application/problem+json` (RFC 9457) mit `title`, `detail` und bei falschen
   Eingaben `errors` mit dem Feld und der Meldung.
 """
@@ -64,6 +64,7 @@ problems.install(api)
 api.add_router("", network.router)
 api.add_router("", participation.router)
 api.add_router("", strategy.router)
+api.add_router("", events.router)
 
 
 def documentation(request: HttpRequest) -> HttpResponse:

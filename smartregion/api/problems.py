@@ -99,7 +99,7 @@ def problem_response(
 # --- Request validation: pydantic's error types in German ------------------------------------------------
 
 
-def _pydantic_message(error: dict[str, Any]) -> str:  # noqa: PLR0911 - one return per error family
+def _pydantic_message(error: dict[str, Any]) -> str:  # noqa: PLR0911, PLR0912 - one return per error family
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
     if kind == "missing":
@@ -126,6 +126,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:  # noqa: PLR0911 - one retu
         return _("The request body is not a valid JSON object.")
     if kind.startswith("bool_"):
         return _("Please give true or false.")
+    if kind.startswith("date_"):
+        return _("Please give a date as YYYY-MM-DD, e.g. 2026-05-01.")
     return _("This value is not valid.")
 
 

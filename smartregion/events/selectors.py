@@ -1,5 +1,6 @@
 """Reads for events, shaped so that every page makes a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,35 @@ def event_list(*, viewer: Any, filters: EventFilters) -> QuerySet[Event]:
     if filters.when == "past":
         return qs.filter(ends_at__lte=now).order_by("-starts_at", "-id")
     return qs.filter(ends_at__gt=now).order_by("starts_at", "id")
+
+
+def event_search(
+    *,
+    viewer: Any,
+    municipality: str = "",
+    process: str = "",
+    format: str = "",
+    starts_from: datetime.date | None = None,
+    starts_until: datetime.date | None = None,
+) -> QuerySet[Event]:
+    """Events the viewer may see that start within the given days (both included), soonest first; the
+    API's list, which unlike the calendar is not split into upcoming and past."""
+    qs = (
+        Event.objects.filter(pk__in=Event.objects.filter(_visible(viewer)).values("pk"))
+        .select_related("municipality", "process")
+        .prefetch_related("organizers")
+    )
+    if municipality:
+        qs = qs.filter(municipality__slug=municipality)
+    if process:
+        qs = qs.filter(process__slug=process)
+    if format:
+        qs = qs.filter(format=format)
+    if starts_from is not None:
+        qs = qs.filter(starts_at__date__gte=starts_from)
+    if starts_until is not None:
+        qs = qs.filter(starts_at__date__lte=starts_until)
+    return qs.order_by("starts_at", "id")
 
 
 def event_get(*, viewer: Any, slug: str) -> Event:

@@ -41,6 +41,33 @@ def seed_all() -> DemoData:
     strategy_demo.seed_assessment(people=people, measures=measures)
     strategy_demo.seed_versions()
     events_demo.seed_events(people=people, municipalities=municipalities, process=process)
+    seed_home_municipalities(municipalities)
     return DemoData(
         region=region, municipalities=municipalities, people=people, process=process, measures=measures
     )
+
+
+# Where the demo citizens say they live (voluntary, for the reach figures): most give a town, some do not,
+# and three towns are left without residents so that the region page shows whom the program misses.
+HOMES = {
+    "clara.buerger@example.org": "Andernach",
+    "buerger01@example.org": "Mendig",
+    "buerger02@example.org": "Andernach",
+    "buerger03@example.org": "Mayen",
+    "buerger04@example.org": "Mendig",
+    "buerger05@example.org": "Weißenthurm",
+    "buerger07@example.org": "Pellenz",
+    "buerger08@example.org": "Mayen",
+    "buerger09@example.org": "Maifeld",
+    "buerger11@example.org": "Andernach",
+}
+
+
+def seed_home_municipalities(municipalities: list[Municipality]) -> None:
+    """Give the demo citizens their home municipality, where they have none yet (idempotent)."""
+    places = {municipality.name: municipality for municipality in municipalities}
+    for email, name in HOMES.items():
+        if name in places:
+            User.objects.filter(email=email, home_municipality__isnull=True).update(
+                home_municipality=places[name]
+            )

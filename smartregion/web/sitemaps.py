@@ -19,6 +19,7 @@ from smartregion.strategy.models import Measure
 STATIC_PAGES = (
     "web:home",
     "web:network",
+    "web:region_reach",
     "web:imprint",
     "web:privacy",
     "web:accessibility",

@@ -1,13 +1,16 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import place_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("kommunen.geojson", views.municipality_geojson, name="municipality_geojson"),
-    path("kommunen/<slug:slug>/", views.municipality_detail, name="municipality"),
+    path("kommunen/", place_views.region_reach, name="region_reach"),
+    path("kommunen/<slug:slug>/", place_views.municipality_detail, name="municipality"),
+    path("kommunen/<slug:slug>/aufgaben/", place_views.municipality_tasks, name="municipality_tasks"),
+    path("meine-beteiligung/", place_views.own_participation, name="own_participation"),
     path("netzwerk/", views.network_overview, name="network"),
     path("impressum/", TemplateView.as_view(template_name="web/imprint.html"), name="imprint"),
     path("datenschutz/", TemplateView.as_view(template_name="web/privacy.html"), name="privacy"),

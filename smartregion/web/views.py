@@ -55,20 +55,6 @@ def municipality_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One member municipality with its local organizations."""
-    try:
-        municipality = network.municipality_get(slug=slug)
-    except network.Municipality.DoesNotExist as error:
-        raise Http404(_("This municipality does not exist.")) from error
-    return render(
-        request,
-        "web/municipality_detail.html",
-        {"municipality": municipality, "geojson": network.municipality_geojson([municipality])},
-    )
-
-
-@require_GET
 def network_overview(request: HttpRequest) -> HttpResponse:
     """All partner organizations by kind, and the expert advisory board."""
     return render(

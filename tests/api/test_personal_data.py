@@ -7,10 +7,12 @@ import re
 import pytest
 
 from smartregion.api.main import api
+from smartregion.events.models import Event, EventFormat, Registration
 from smartregion.participation.models import Idea
 from smartregion.program.models import Indicator
 from smartregion.strategy.models import Measure
 
+from ..events.factories import EventFactory
 from ..personal_data import SeededSecrets, assert_no_leak, seed_personal_data
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +20,31 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def secrets(world, municipality, office) -> SeededSecrets:
-    return seed_personal_data(municipality=municipality, office=office, measure=world["measure"])
+    seeded = seed_personal_data(municipality=municipality, office=office, measure=world["measure"])
+    # An event with a guest's registration and the online link that only registered people receive.
+    event = EventFactory(
+        title="Öffentliche Werkstatt Datenschutzprobe",
+        slug="werkstatt-datenschutzprobe",
+        municipality=municipality,
+        format=EventFormat.HYBRID,
+        online_url="https://konferenz.example.net/geheimer-raum-4711",
+    )
+    Registration.objects.create(
+        event=event,
+        name="Gerlinde Gastmann",
+        email="gerlinde.gast@example.net",
+        status="confirmed",
+        token="t1",
+    )
+    EventFactory(
+        title="Entwurf Veranstaltung Intern", slug="entwurf-veranstaltung", status=Event.Status.DRAFT
+    )
+    seeded.public["event title"] = event.title
+    seeded.personal["guest name"] = "Gerlinde Gastmann"
+    seeded.personal["guest e-mail"] = "gerlinde.gast@example.net"
+    seeded.hidden["online link"] = "geheimer-raum-4711"
+    seeded.hidden["draft event"] = "Entwurf Veranstaltung Intern"
+    return seeded
 
 
 def api_addresses() -> list[tuple[str, str]]:
@@ -30,6 +56,7 @@ def api_addresses() -> list[tuple[str, str]]:
             "mobil",
             "datenschutzprobe",
             "entwurf-intern",
+            *Event.objects.values_list("slug", flat=True),
         ],
         "indicator_id": list(Indicator.objects.values_list("pk", flat=True)),
     }
