@@ -7,7 +7,8 @@ printed there is the quality of the suggestions people see (decision 0011).
 Model: TF-IDF over Snowball-stemmed words and bigrams plus TF-IDF over character 2-5-grams (typos and
 compounds: "Radweg", "Fahrradweg", "Radwegs" share most of their grams), one linear SVM per label
 (one-vs-rest) with Platt-scaled confidences, then a decision threshold per label tuned on out-of-fold
-predictions of the training data; an idea always gets at least its most probable label, since every idea belongs to some domain.
+predictions of the training data; an idea always gets at least its most probable label, since every
+idea belongs to some domain.
 """
 
 from __future__ import annotations
