@@ -18,6 +18,7 @@ import io
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 from scipy import sparse
@@ -54,7 +55,7 @@ def _features(vectorizers: list[TfidfVectorizer], texts: Sequence[str], *, fit: 
     return sparse.hstack(parts, format="csr")
 
 
-Model = LinearSVC | float
+Model: TypeAlias = LinearSVC | float
 
 
 def _fit_labels(x: sparse.csr_matrix, y: np.ndarray, c: float) -> list[Model]:

@@ -83,5 +83,5 @@ class BriefingFilter(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All public ideas")), *statuses]  # type: ignore[attr-defined]
-        self.fields["gemeinde"].widget.choices = [("", _("All municipalities")), *municipalities]  # type: ignore[attr-defined]
-        self.fields["lebensbereich"].widget.choices = [("", _("All domains of life")), *domains]  # type: ignore[attr-defined]
+        self.fields["gemeinde"].widget.choices = [("", _("All municipalities")), *municipalities]
+        self.fields["lebensbereich"].widget.choices = [("", _("All domains of life")), *domains]

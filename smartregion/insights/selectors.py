@@ -53,7 +53,7 @@ def cluster_runs(*, process: Process) -> QuerySet[ClusterRun]:
 
 def cluster_list(*, run: ClusterRun) -> list[Cluster]:
     """A run's clusters with their size, representative ideas (with municipality) and municipalities."""
-    clusters = list(
+    clusters: list[Cluster] = list(
         Cluster.objects.filter(run=run)
         .annotate(size=Count("members"))
         .select_related("measure")

@@ -24,7 +24,7 @@ from smartregion.strategy import services as strategy
 from smartregion.strategy.models import Domain, Measure, Strategy
 
 from . import clustering, duplicates, summary
-from .categories import MODEL_VERSION, CategoryClassifier
+from .categories import MODEL_VERSION, CategoryClassifier, decide
 from .models import (
     CategoryModel,
     CategorySuggestion,
@@ -76,7 +76,7 @@ def _labelled(process: Process, labels: Sequence[Domain]) -> tuple[list[str], np
         for domain in idea.domains.all():
             if domain.pk in column:
                 y[row, column[domain.pk]] = 1
-    keep = y.any(axis=1)
+    keep: list[bool] = np.asarray(y.any(axis=1)).tolist()
     texts = [idea_text(idea.title, idea.body) for idea, kept in zip(ideas, keep, strict=True) if kept]
     return texts, y[keep]
 
@@ -152,7 +152,7 @@ def suggestions_make(*, process: Process, ideas: Iterable[Idea]) -> int:
         return 0
     with single_threaded():
         probabilities = classifier.predict_proba([idea_text(i.title, i.body) for i in ideas])
-        chosen = classifier.predict([idea_text(i.title, i.body) for i in ideas]) if ideas else []
+    chosen = decide(probabilities, classifier.thresholds)
     existing_domains: dict[int, set[int]] = {}
     for idea_id, domain_id in Idea.domains.through.objects.filter(idea__in=ideas).values_list(
         "idea_id", "domain_id"

@@ -270,7 +270,7 @@ def briefing(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(slug)
     form = BriefingFilter(
         request.GET or None,
-        statuses=[(s.value, s.label) for s in IdeaStatus if s in PUBLIC_IDEA_STATUSES],
+        statuses=[(s.value, str(s.label)) for s in IdeaStatus if s in PUBLIC_IDEA_STATUSES],
         municipalities=list(Municipality.objects.order_by("name").values_list("pk", "name")),
         domains=list(Domain.objects.order_by("position", "name").values_list("pk", "name")),
     )

@@ -82,7 +82,8 @@ def test_clusters_separate_topics_and_report_progress():
     rows = ideas(25)
     seen = []
     groups = clustering.cluster([f"{t}. {b}" for _k, t, b in rows], progress=seen.append)
-    assert seen and seen == sorted(seen)
+    assert seen
+    assert seen == sorted(seen)
     assert sum(len(g.members) for g in groups) == len(rows)
     purity = sum(max(sum(1 for m in g.members if rows[m][0] == k) for k in TOPICS) for g in groups) / len(
         rows
@@ -132,7 +133,8 @@ def test_evaluate_categories_on_a_file_it_has_never_seen(tmp_path):
     )
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("60 rows, 3 labels")
-    assert "baseline" in lines[1] and "suggestions" in lines[2]
+    assert "baseline" in lines[1]
+    assert "suggestions" in lines[2]
     micro = float(lines[2].split("micro-F1 ")[1].split()[0])
     assert micro > 0.8
 

@@ -152,7 +152,9 @@ def _count(client, url):
 def test_suggestions_are_trained_made_and_accepted_in_one_click(client, signed_in, process, domains):
     _labelled(process, domains)
     stored = services.category_model_train(process=process)
-    assert stored is not None and stored.version == 1 and stored.trained_on == 60
+    assert stored is not None
+    assert stored.version == 1
+    assert stored.trained_on == 60
     wrong = IdeaFactory(
         process=process,
         title="Glasfaser für Mayen",
@@ -166,7 +168,8 @@ def test_suggestions_are_trained_made_and_accepted_in_one_click(client, signed_i
     assert [d.pk for d in wrong.domains.all()] == [domains["umwelt"].pk]  # never applied by itself
     moderator = signed_in("moderator")
     page = client.get(reverse("insights:suggestions")).content.decode()
-    assert "Glasfaser für Mayen" in page and "Digitales" in page
+    assert "Glasfaser für Mayen" in page
+    assert "Digitales" in page
     response = client.post(reverse("insights:suggestion_decide", args=[suggestion.pk]), {"action": "accept"})
     assert response.status_code == 302
     assert domains["digitales"] in wrong.domains.all()
@@ -213,7 +216,7 @@ def test_too_few_labels_train_nothing(process, domains):
     assert not services.category_model_needs_training(process)
 
 
-def test_the_office_clusters_renames_moves_and_makes_a_draft_measure(
+def test_the_office_clusters_renames_moves_and_makes_a_draft_measure(  # noqa: PLR0917 - fixtures
     client, signed_in, process, domains, strategy, django_capture_on_commit_callbacks
 ):
     made = _labelled(process, domains, count=12)
@@ -225,7 +228,8 @@ def test_the_office_clusters_renames_moves_and_makes_a_draft_measure(
     assert (run.status, run.progress, run.idea_count, run.started_by) == (RunStatus.DONE, 100, 36, office)
     page = client.get(response.url).content.decode()
     clusters = list(Cluster.objects.filter(run=run))
-    assert len(clusters) >= 2 and all(c.name in page for c in clusters)
+    assert len(clusters) >= 2
+    assert all(c.name in page for c in clusters)
     status = client.get(reverse("insights:clustering_status", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
     first, second = clusters[:2]
