@@ -296,7 +296,17 @@ def briefing(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Where the insights are: the two queues, and clusters and briefings per process."""
+    permitted_user(request, "insights.view_clusters")
+    processes = list(Process.objects.order_by("-created_at", "pk").only("slug", "title", "idea_count"))
+    return render(request, "insights/ml/overview.html", {"processes": processes})
+
+
 urlpatterns = [
+    path("einblicke/", overview, name="overview"),
     path("moderation/dubletten/", duplicate_queue, name="duplicates"),
     path("moderation/dubletten/<int:pk>/", duplicate_decide, name="duplicate_decide"),
     path("moderation/lebensbereiche/", suggestion_queue, name="suggestions"),

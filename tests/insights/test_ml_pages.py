@@ -288,3 +288,14 @@ def test_briefing_shows_keywords_and_sentences_with_filters(client, signed_in, p
     assert "Schlüsselwörter von 5 Ideen" in page or "Keywords of 5 ideas" in page
     bad = client.get(url, {"gemeinde": "abc"})
     assert bad.status_code == 400
+
+
+def test_overview_links_every_process_for_staff_only(client, signed_in, process):
+    signed_in("citizen")
+    assert client.get(reverse("insights:overview")).status_code == 403
+    signed_in("moderator")
+    page = client.get(reverse("insights:overview")).content.decode()
+    assert reverse("insights:clusterings", args=[process.slug]) in page
+    assert reverse("insights:insights:duplicates".split(":", 1)[1]) in page
+    queue = client.get(reverse("participation:moderation")).content.decode()
+    assert reverse("insights:overview") in queue

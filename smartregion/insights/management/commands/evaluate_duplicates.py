@@ -18,7 +18,16 @@ from smartregion.insights.duplicates import THRESHOLD, pairs_among
 from smartregion.insights.services import single_threaded
 from smartregion.insights.text import sentences
 
-DEFAULT_FILE = Path(__file__).resolve().parents[5].parent / "shared" / "data" / "cimt_proposals_de.csv"
+# ../shared/data next to the checkout (a git worktree sits one level deeper, hence the second place).
+_ROOT = Path(__file__).resolve().parents[4]
+DEFAULT_FILE = next(
+    (
+        place / "shared" / "data" / "cimt_proposals_de.csv"
+        for place in (_ROOT.parent, _ROOT.parent.parent)
+        if (place / "shared" / "data" / "cimt_proposals_de.csv").exists()
+    ),
+    _ROOT.parent / "shared" / "data" / "cimt_proposals_de.csv",
+)
 KEYBOARD_NEIGHBOURS = "qwertzuiopü asdfghjklöä yxcvbnm"
 
 
