@@ -15,8 +15,8 @@ What it does
 
 Memory is the process's peak resident size (ru_maxrss) after each step. CPU seconds (process time)
 are printed beside wall seconds: on a shared machine they say what the work costs on a CPU of its own.
-Numeric libraries run on one thread, as the tasks do. Targets: training < 30 s, clustering < 60 s. The CPU is shared; the load
-average at the start and the end is printed so a reader can judge the figures.
+Numeric libraries run on one thread, as the tasks do. Targets: training < 30 s, clustering < 60 s.
+The CPU is shared; the load average at the start and the end is printed so a reader can judge the figures.
 
 Usage: .venv/bin/python bench/insights_ml.py [--quality] [--ideas 10000] [--labelled 5000]
 """
