@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-from .summary import keywords
+from .summary import document_frequencies, keywords, stem_counts, top_terms
 from .text import StemAnalyzer
 
 SILHOUETTE_SAMPLE = 2000
@@ -63,16 +63,17 @@ def cluster(texts: Sequence[str], *, k: int | None = None, progress: Progress | 
     sample = np.random.default_rng(0).permutation(n)[:SILHOUETTE_SAMPLE]
     options = [k] if k else _candidates(n)
     best: tuple[float, MiniBatchKMeans | None] = (-2.0, None)
+    # The search fits each candidate once (n_init=1); only the chosen k is fitted again with three starts.
     for step, candidate in enumerate(options, start=1):
-        model = MiniBatchKMeans(candidate, random_state=0, n_init=3, batch_size=1024).fit(reduced)
+        model = MiniBatchKMeans(candidate, random_state=0, n_init=1, batch_size=1024).fit(reduced)
         labels = model.labels_
         score = silhouette_score(reduced[sample], labels[sample]) if len(set(labels[sample])) > 1 else -1.0
         if score > best[0]:
             best = (score, model)
-        report(40 + 50 * step // len(options))
-    model = best[1]
-    if model is None:  # every candidate failed to score: fall back to the smallest k
-        model = MiniBatchKMeans(options[0], random_state=0, n_init=3, batch_size=1024).fit(reduced)
+        report(40 + 45 * step // len(options))
+    chosen = best[1].n_clusters if best[1] is not None else options[0]
+    model = MiniBatchKMeans(chosen, random_state=0, n_init=3, batch_size=1024).fit(reduced)
+    report(88)
     centres = normalize(model.cluster_centers_)
     groups: list[Group] = []
     for label in range(centres.shape[0]):
@@ -84,8 +85,13 @@ def cluster(texts: Sequence[str], *, k: int | None = None, progress: Progress | 
         groups.append(
             Group(members=[int(m) for m in members[order]], centrality=[float(c) for c in closeness[order]])
         )
+    # Stems are counted once for all texts; each cluster is then weighed against the whole process.
+    per_text, forms = stem_counts(texts)
+    reference = document_frequencies(per_text)
     for group in groups:
-        group.terms = keywords([texts[i] for i in group.members], background=texts, top=8)
+        group.terms = top_terms(
+            [per_text[i] for i in group.members], forms, reference=reference, total=n, top=8
+        )
     groups.sort(key=lambda g: -len(g.members))
     report(95)
     return groups

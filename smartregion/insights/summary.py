@@ -46,18 +46,40 @@ def _stem_counts(texts: Sequence[str]) -> tuple[list[Counter[str]], dict[str, Co
 def keywords(texts: Sequence[str], *, background: Sequence[str] = (), top: int = 10) -> list[str]:
     """The ``top`` terms of ``texts``: frequent in them, rare in ``background`` (or rare across them)."""
     per_text, forms = _stem_counts(texts)
+    reference = None
+    total = len(texts)
+    if background:
+        background_counts, _forms = _stem_counts(background)
+        reference, total = document_frequencies(background_counts), len(background)
+    return top_terms(per_text, forms, reference=reference, total=total, top=top)
+
+
+def stem_counts(texts: Sequence[str]) -> tuple[list[Counter[str]], dict[str, Counter[str]]]:
+    """Stems per text and the word forms of each stem: compute once, then ask :func:`top_terms` per group."""
+    return _stem_counts(texts)
+
+
+def document_frequencies(per_text: Sequence[Counter[str]]) -> Counter[str]:
+    """In how many texts each stem occurs."""
     df: Counter[str] = Counter()
     for counts in per_text:
         df.update(counts)
-    if background:
-        background_counts, _forms = _stem_counts(background)
-        reference: Counter[str] = Counter()
-        for counts in background_counts:
-            reference.update(counts)
-        total = len(background)
-    else:
-        reference, total = df, len(texts)
-    minimum = 2 if len(texts) >= 5 else 1
+    return df
+
+
+def top_terms(
+    per_text: Sequence[Counter[str]],
+    forms: dict[str, Counter[str]],
+    *,
+    reference: Counter[str] | None,
+    total: int,
+    top: int = 10,
+) -> list[str]:
+    """Class-based TF-IDF: stems frequent in ``per_text``, weighed by rarity in the reference texts."""
+    df = document_frequencies(per_text)
+    if reference is None:
+        reference = df
+    minimum = 2 if len(per_text) >= 5 else 1
     scores = {
         key: count * np.log(1 + total / (1 + reference[key])) for key, count in df.items() if count >= minimum
     }
