@@ -30,7 +30,9 @@ def _topic_domains() -> dict[str, Domain]:
     return dict(zip(TOPICS, Domain.objects.order_by("position", "pk")[:3], strict=True))
 
 
-def test_a_moderator_merges_a_duplicate_from_the_queue(page: Page, live_server: LiveServer, demo_data: DemoData):
+def test_a_moderator_merges_a_duplicate_from_the_queue(
+    page: Page, live_server: LiveServer, demo_data: DemoData
+):
     process = demo_data.process
     first = IdeaFactory(process=process, title="Radweg nach Weißenthurm", body=ORIGINAL)
     second = IdeaFactory(process=process, title="Radweg Weißenthurm", body=REPOST)

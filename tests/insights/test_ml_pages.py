@@ -296,6 +296,6 @@ def test_overview_links_every_process_for_staff_only(client, signed_in, process)
     signed_in("moderator")
     page = client.get(reverse("insights:overview")).content.decode()
     assert reverse("insights:clusterings", args=[process.slug]) in page
-    assert reverse("insights:insights:duplicates".split(":", 1)[1]) in page
+    assert reverse("insights:duplicates") in page
     queue = client.get(reverse("participation:moderation")).content.decode()
     assert reverse("insights:overview") in queue
