@@ -12,6 +12,7 @@ from smartregion.web.views import favicon, media, robots_txt
 urlpatterns = [
     path("", include("smartregion.web.urls")),
     path("", include("smartregion.participation.urls")),
+    path("", include("smartregion.insights.urls")),
     path("strategie/", include("smartregion.strategy.urls")),
     path("programm/", include("smartregion.program.urls")),
     path("veranstaltungen/", include("smartregion.events.urls")),

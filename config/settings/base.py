@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "smartregion.opendata",
     "smartregion.api",
     "smartregion.web",
+    "smartregion.insights",
     "smartregion.core.admin_site.SmartRegionAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

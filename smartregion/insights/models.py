@@ -1,0 +1,183 @@
+"""What the offline text analysis stores: trained category models and their suggestions, likely duplicate
+pairs, and clusterings of a process's ideas. Staff-only data: nothing here is shown to the public."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CategoryModel(models.Model):
+    """A trained classifier for a process's domains of life, pickled into the database (decision 0011).
+
+    The database, not a file under MEDIA: it is backed up, replicated and removed with the process like
+    everything else, and every worker and web node reads the same bytes. A model is ~1-5 MB.
+    """
+
+    process = models.ForeignKey(
+        "participation.Process", verbose_name=_("process"), on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    pipeline_version = models.PositiveSmallIntegerField(_("pipeline version"))
+    labels = models.JSONField(_("domain ids"), default=list)
+    trained_on = models.PositiveIntegerField(_("labelled ideas trained on"))
+    data = models.BinaryField(_("model"))
+    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("category model")
+        verbose_name_plural = _("category models")
+        constraints = [
+            models.UniqueConstraint(fields=["process", "version"], name="insights_categorymodel_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id} v{self.version}"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACCEPTED = "accepted", _("accepted")
+    CORRECTED = "corrected", _("corrected")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class CategorySuggestion(models.Model):
+    """The domains a model suggests for one idea, with a confidence each; a person decides."""
+
+    idea = models.OneToOneField(
+        "participation.Idea", verbose_name=_("idea"), on_delete=models.CASCADE, related_name="+"
+    )
+    model = models.ForeignKey(
+        CategoryModel, verbose_name=_("model"), on_delete=models.CASCADE, related_name="+"
+    )
+    # [[domain id, confidence 0..1], ...], most confident first: the suggested set.
+    suggested = models.JSONField(_("suggested domains"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("category suggestion")
+        verbose_name_plural = _("category suggestions")
+        indexes = [models.Index(fields=["status", "created_at"], name="insights_suggestion_open")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.suggested}"
+
+
+class PairStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DISMISSED = "dismissed", _("not a duplicate")
+    MERGED = "merged", _("merged")
+
+
+class DuplicatePair(models.Model):
+    """Two ideas of one process that read alike; ``first`` always has the smaller id."""
+
+    process = models.ForeignKey(
+        "participation.Process", verbose_name=_("process"), on_delete=models.CASCADE, related_name="+"
+    )
+    first = models.ForeignKey("participation.Idea", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("participation.Idea", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("similarity"))
+    status = models.CharField(_("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("likely duplicate")
+        verbose_name_plural = _("likely duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="insights_duplicatepair_unique"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="insights_duplicatepair_order"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="insights_pair_score"),
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="insights_pair_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ClusterRun(models.Model):
+    """One clustering of a process's ideas, started by the office and computed by a task."""
+
+    process = models.ForeignKey(
+        "participation.Process", verbose_name=_("process"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
+    idea_count = models.PositiveIntegerField(_("ideas"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clustering")
+        verbose_name_plural = _("clusterings")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="insights_clusterrun_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed: the page stops polling."""
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+class Cluster(models.Model):
+    """A group of similar ideas in one run, with its top terms and a short extractive summary."""
+
+    run = models.ForeignKey(ClusterRun, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    terms = models.JSONField(_("top terms"), default=list)
+    summary = models.JSONField(_("summary sentences"), default=list)
+    measure = models.ForeignKey(
+        "strategy.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterMember(models.Model):
+    """An idea in a cluster of a run (one cluster per run); ``centrality`` ranks representative ideas."""
+
+    run = models.ForeignKey(ClusterRun, on_delete=models.CASCADE, related_name="+")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
+    idea = models.ForeignKey("participation.Idea", on_delete=models.CASCADE, related_name="+")
+    centrality = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "idea"], name="insights_member_once_per_run")]
+        indexes = [models.Index(fields=["cluster", "-centrality"], name="insights_member_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} in {self.cluster_id}"

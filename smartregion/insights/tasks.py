@@ -1,0 +1,50 @@
+"""Background work of the offline insights: thin, idempotent, taking ids."""
+
+from django_tasks import task
+
+from smartregion.participation.models import Idea, Process
+
+from . import services
+from .models import ClusterRun
+
+
+@task()
+def idea_analyse(*, idea_id: int) -> int:
+    """A new idea: pair it with likely duplicates, suggest domains, retrain the process's model when due."""
+    idea = Idea.objects.filter(pk=idea_id).select_related("process").first()
+    if idea is None:
+        return 0
+    found = 0
+    if idea.status in services.COMPARED_STATUSES:
+        found = services.duplicates_find(process=idea.process, only=[idea.pk])
+    if services.category_model_needs_training(idea.process):
+        category_model_train.enqueue(process_id=idea.process_id)
+    services.suggestions_make(process=idea.process, ideas=[idea])
+    return found
+
+
+@task()
+def category_model_train(*, process_id: int) -> int:
+    """Train a new model version for a process, then suggest domains on its ideas that have none decided."""
+    process = Process.objects.get(pk=process_id)
+    if services.category_model_train(process=process) is None:
+        return 0
+    ideas = (
+        Idea.objects.filter(process=process)
+        .exclude(status__in=("merged", "hidden"))
+        .only("pk", "process_id", "title", "body")
+    )
+    return services.suggestions_make(process=process, ideas=ideas)
+
+
+@task()
+def duplicates_scan(*, process_id: int) -> int:
+    """Compare all ideas of a process with each other (after an import, or a new threshold)."""
+    return services.duplicates_find(process=Process.objects.get(pk=process_id))
+
+
+@task()
+def cluster_compute(*, run_id: int) -> str:
+    """Compute a queued clustering run."""
+    run = ClusterRun.objects.get(pk=run_id)
+    return services.cluster_compute(run=run).status

@@ -1,0 +1,1 @@
+from ..program.conftest import domain, make_measure, program, strategy  # noqa: F401  (fixtures)
