@@ -145,10 +145,11 @@ else:
     # Acceptable for the embedded mode (docs/decisions/0002-rate-limits.md); scale-out sets REDIS_URL.
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Bounded by bytes as well: a worker stays small however many distinct pages are crawled.
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "smartregion.core.cache.BoundedLocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": env.int("PAGE_CACHE_MAX_BYTES", default=32 * 1024 * 1024)},
         },
     }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
