@@ -44,29 +44,45 @@ P99_LIMIT_MS = 150.0
 MEMORY_LIMIT_MIB = 150.0
 
 
+WRITERS = 4
+
+
 def paced_writer(
     port: int, calls: Sequence[bench.Call], rate: float
-) -> tuple[threading.Thread, list, threading.Event]:
-    """A thread that sends the calls at ``rate`` per second until stopped; its samples land in the list."""
+) -> tuple["Writer", list, threading.Event]:
+    """Threads that send the calls at ``rate`` per second in all until stopped (several, so that a slow
+    answer does not hold back the next support); their samples land in the list."""
     import http.client
 
     samples: list[bench.Sample] = []
     stop = threading.Event()
+    started = time.perf_counter()
 
-    def run() -> None:
+    def run(offset: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=bench.CLIENT_TIMEOUT)
-        started = time.perf_counter()
-        for index, call in enumerate(calls):
+        for index in range(offset, len(calls), WRITERS):
             due = started + index / rate
             if stop.wait(max(0.0, due - time.perf_counter())):
                 break
             began = time.perf_counter()
-            status, location = bench.send(connection, call)
-            samples.append(bench.Sample(call, began, time.perf_counter(), status, location))
+            status, location = bench.send(connection, calls[index])
+            samples.append(bench.Sample(calls[index], began, time.perf_counter(), status, location))
         connection.close()
 
-    thread = threading.Thread(target=run)
-    return thread, samples, stop
+    return Writer([threading.Thread(target=run, args=(offset,)) for offset in range(WRITERS)]), samples, stop
+
+
+class Writer:
+    def __init__(self, threads: list[threading.Thread]) -> None:
+        self.threads = threads
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join()
 
 
 def signed_in(call: bench.Call, supporter: bench.Supporter) -> bench.Call:
