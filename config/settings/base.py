@@ -149,7 +149,10 @@ else:
         "pages": {
             "BACKEND": "smartregion.core.cache.BoundedLocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": env.int("PAGE_CACHE_MAX_BYTES", default=32 * 1024 * 1024)},
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": env.int("PAGE_CACHE_MAX_BYTES", default=32 * 1024 * 1024),
+            },
         },
     }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

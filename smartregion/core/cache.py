@@ -16,6 +16,7 @@ The outage is logged once when it begins and once when it ends, not per request.
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -150,6 +151,11 @@ class BoundedLocMemCache(LocMemCache):
     recently used go first. An entry larger than a quarter of it is not kept at all.
     """
 
+    # LocMemCache's own stores (not in its type stubs).
+    _cache: "OrderedDict[str, bytes]"
+    _expire_info: dict[str, float | None]
+    _lock: threading.Lock
+
     def __init__(self, name: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS", {}))
         self.max_bytes = int(options.pop("MAX_BYTES", 32 * 1024 * 1024))
@@ -169,17 +175,17 @@ class BoundedLocMemCache(LocMemCache):
             oldest, _value = self._cache.popitem()  # the least recently used
             self._expire_info.pop(oldest, None)
             self._sizes.remove(oldest)
-        super()._set(key, value, timeout)
+        super()._set(key, value, timeout)  # type: ignore[misc]
         self._sizes.add(key, len(value))
 
     def _cull(self) -> None:
-        super()._cull()
+        super()._cull()  # type: ignore[misc]
         for key in [key for key in self._sizes.of if key not in self._cache]:
             self._sizes.remove(key)
 
     def _delete(self, key: str) -> bool:
         self._sizes.remove(key)
-        return bool(super()._delete(key))
+        return bool(super()._delete(key))  # type: ignore[misc]
 
     def clear(self) -> None:
         with self._lock:

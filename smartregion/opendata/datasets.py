@@ -185,7 +185,22 @@ def _idea_rows() -> Iterator[Row]:
         )
         for idea_id, name in links:
             domains.setdefault(idea_id, []).append(name)
-        for pk, title, body, status, slug, process, place, key, channel, published, sup, com, lat, lon in chunk:
+        for (
+            pk,
+            title,
+            body,
+            status,
+            slug,
+            process,
+            place,
+            key,
+            channel,
+            published,
+            sup,
+            com,
+            lat,
+            lon,
+        ) in chunk:
             yield (
                 pk,
                 title,

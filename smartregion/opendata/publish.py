@@ -155,7 +155,7 @@ def write(dataset: Dataset, fmt: str) -> tuple[Published, int]:
                 for block in _blocks(counted(chunks)):
                     output.write(block)
                 rows = max(rows - (1 if fmt == "csv" else 2), 0)  # without the header (and the closing)
-        os.chmod(temporary, 0o644)  # noqa: S103 (public data, read by nginx)
+        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

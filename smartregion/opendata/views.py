@@ -72,11 +72,11 @@ def download(request: HttpRequest, slug: str, fmt: str) -> Any:
         # any) is served meanwhile, under its own ETag.
         published = publish.find(dataset, fmt, shape)
     if published is None:
-        response = render(
+        unavailable = render(
             request, "opendata/unavailable.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503
         )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     # Only the ETag decides: counters (supports, comments) change without touching a timestamp, so
     # If-Modified-Since alone could answer 304 for a changed file.
     not_modified = get_conditional_response(request, etag=published.etag)

@@ -62,9 +62,9 @@ class ParticipationConfig(AppConfig):
         for model in (models.Process, models.Phase, models.Idea):
             post_save.connect(retire_pages, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
             post_delete.connect(retire_pages, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
-        for model, receiver in ((models.Comment, retire_idea_page), (models.Support, recount_idea_page)):
-            post_save.connect(receiver, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
-            post_delete.connect(receiver, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
+        for child, receiver in ((models.Comment, retire_idea_page), (models.Support, recount_idea_page)):
+            post_save.connect(receiver, sender=child, dispatch_uid=f"pages-save-{child.__name__}")
+            post_delete.connect(receiver, sender=child, dispatch_uid=f"pages-delete-{child.__name__}")
         for relation in (models.Idea.domains, models.Process.domains, models.Process.municipalities):
             m2m_changed.connect(
                 retire_pages, sender=relation.through, dispatch_uid=f"pages-{relation.through}"

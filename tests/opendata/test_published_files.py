@@ -44,7 +44,9 @@ def test_a_change_writes_a_new_file_and_removes_the_old_one(client, public_data,
     assert not list(opendata_root.glob(".*"))  # no temporary file left behind
 
 
-def test_a_reader_of_the_old_file_reads_it_whole_while_the_new_one_is_written(client, public_data, opendata_root):
+def test_a_reader_of_the_old_file_reads_it_whole_while_the_new_one_is_written(
+    client, public_data, opendata_root
+):
     client.get(URL)
     [old] = opendata_root.glob("ideen-*.csv")
     expected = old.read_bytes()

@@ -1,7 +1,7 @@
-"""Which change retires which cached page (core/pagecache.py, docs/decisions/0012-fast-pages-and-open-data.md):
-a support has only its idea's page counted again, a comment retires only its idea's page, a hidden idea
-disappears at once everywhere, nothing is served older than PAGE_CACHE_SECONDS, and a person who supported
-sees her own support counted."""
+"""Which change retires which cached page (core/pagecache.py, docs/decisions/0012): a support has only its
+idea's page counted again, a comment retires only its idea's page, a hidden idea disappears at once
+everywhere, nothing is served older than PAGE_CACHE_SECONDS, and a person who supported sees her own
+support counted."""
 
 import re
 import threading
