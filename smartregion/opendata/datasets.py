@@ -165,18 +165,18 @@ _IDEA_FIELDS = (
 
 
 def _idea_rows() -> Iterator[Row]:
-    """Plain tuples (values_list), never model instances, read in chunks by primary key: each chunk is one
-    query for the ideas and one for their domains (decision 0012: about 15 times faster than instances)."""
+    """Plain tuples (values_list), never model instances, read in windows of CHUNK_SIZE primary keys: each
+    window is one query for the ideas and one for their domains (decision 0012). Windows, not LIMIT: with
+    ORDER BY and LIMIT, SQLite's plan sorted every remaining row for each chunk."""
     ideas = public_ideas().order_by("pk").values_list(*_IDEA_FIELDS)
     statuses, channels = _labels(IdeaStatus), _labels(Channel)
     url = _url_maker("participation:idea", "pk")  # Idea.get_absolute_url
     domain_order = [f"domain__{name}" for name in Domain._meta.ordering or ("pk",)]
-    last = 0
-    while True:
-        chunk = list(ideas.filter(pk__gt=last)[:CHUNK_SIZE])
+    highest = Idea.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    for low in range(0, highest, CHUNK_SIZE):
+        chunk = list(ideas.filter(pk__gt=low, pk__lte=low + CHUNK_SIZE))
         if not chunk:
-            return
-        last = chunk[-1][0]
+            continue
         domains: dict[int, list[str]] = {}
         links = (
             Idea.domains.through.objects.filter(idea_id__in=[row[0] for row in chunk])
@@ -221,8 +221,6 @@ def _idea_rows() -> Iterator[Row]:
                 lon,
                 url(pk),
             )
-        if len(chunk) < CHUNK_SIZE:
-            return
 
 
 def _idea_version() -> Version:
