@@ -146,10 +146,14 @@ else:
     # Acceptable for the embedded mode (docs/decisions/0002-rate-limits.md); scale-out sets REDIS_URL.
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Bounded by bytes as well: a worker stays small however many distinct pages are crawled.
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "smartregion.core.cache.BoundedLocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": env.int("PAGE_CACHE_MAX_BYTES", default=32 * 1024 * 1024),
+            },
         },
     }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -278,6 +282,12 @@ OPENDATA_POLITICAL_GEOCODING_LEVEL_URI = env.str(
 )
 # How often the datasets change, from the EU frequency vocabulary (DAILY, WEEKLY, MONTHLY, ...).
 OPENDATA_ACCRUAL_PERIODICITY = env.str("OPENDATA_ACCRUAL_PERIODICITY", default="DAILY")
+# Download files are written by a task when the data change and served as files (opendata/publish.py):
+# the directory, the internal nginx location that serves it ("" in the embedded mode: Django sends the
+# file), and how long a burst of changes is gathered before the files are written again.
+OPENDATA_ROOT = env.path("OPENDATA_ROOT", default=VAR_DIR / "opendata")
+OPENDATA_ACCEL_REDIRECT = env.str("OPENDATA_ACCEL_REDIRECT", default="")
+OPENDATA_DEBOUNCE_SECONDS = env.int("OPENDATA_DEBOUNCE_SECONDS", default=30)
 
 # --- Security headers (strict in every environment; production.py adds HTTPS) ---------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,8 @@
 """Tests: in-memory mail outbox, fast hashing, immediate tasks unless a test picks the database."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import TASK_BACKENDS
 
@@ -22,3 +25,5 @@ IDEA_MAIL_IMAP_URL = ""
 # Serve static files straight from the finders (build/static, app folders): no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Open-data files of this test process, never the site's (tests/opendata give each test its own).
+OPENDATA_ROOT = Path(tempfile.mkdtemp(prefix="smartregion-opendata-"))

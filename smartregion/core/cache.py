@@ -16,6 +16,7 @@ The outage is logged once when it begins and once when it ends, not per request.
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,9 +49,9 @@ class FallbackRedisCache(RedisCache):
         options.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(server, {**params, "OPTIONS": options})
         local_params = {key: value for key, value in params.items() if key != "OPTIONS"}
-        self._local = LocMemCache(
+        self._local = BoundedLocMemCache(
             f"redis-fallback:{server}:{params.get('KEY_PREFIX', '')}",
-            {**local_params, "OPTIONS": {"MAX_ENTRIES": 2000}},
+            {**local_params, "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": 32 * 1024 * 1024}},
         )
         self._closed_at = 0.0  # monotonic time until which Redis is not tried again
         self._down = False
@@ -123,3 +124,72 @@ class FallbackRedisCache(RedisCache):
     def clear(self) -> None:
         self._local.clear()
         self._call("clear")
+
+
+# Sizes of the entries of each BoundedLocMemCache and their total, by cache name (like LocMemCache's stores).
+_sizes: dict[str, "_Sizes"] = {}
+
+
+class _Sizes:
+    def __init__(self) -> None:
+        self.of: dict[str, int] = {}
+        self.total = 0
+
+    def add(self, key: str, size: int) -> None:
+        self.total += size - self.of.get(key, 0)
+        self.of[key] = size
+
+    def remove(self, key: str) -> None:
+        self.total -= self.of.pop(key, 0)
+
+
+class BoundedLocMemCache(LocMemCache):
+    """Local memory bounded by bytes, not only by entries: a crawler that reads thousands of distinct
+    pages cannot make a worker grow without limit (docs/decisions/0012-fast-pages-and-open-data.md).
+
+    OPTIONS take ``MAX_BYTES`` (default 32 MiB): the pickled entries together stay below it; the least
+    recently used go first. An entry larger than a quarter of it is not kept at all.
+    """
+
+    # LocMemCache's own stores (not in its type stubs).
+    _cache: "OrderedDict[str, bytes]"
+    _expire_info: dict[str, float | None]
+    _lock: threading.Lock
+
+    def __init__(self, name: str, params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS", {}))
+        self.max_bytes = int(options.pop("MAX_BYTES", 32 * 1024 * 1024))
+        super().__init__(name, {**params, "OPTIONS": options})
+        self._sizes = _sizes.setdefault(name, _Sizes())
+
+    @property
+    def size(self) -> int:
+        """The bytes the entries take (pickled)."""
+        return self._sizes.total
+
+    def _set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT) -> None:
+        self._delete(key)
+        if len(value) > self.max_bytes // 4:
+            return
+        while self._cache and self._sizes.total + len(value) > self.max_bytes:
+            oldest, _value = self._cache.popitem()  # the least recently used
+            self._expire_info.pop(oldest, None)
+            self._sizes.remove(oldest)
+        super()._set(key, value, timeout)  # type: ignore[misc]
+        self._sizes.add(key, len(value))
+
+    def _cull(self) -> None:
+        super()._cull()  # type: ignore[misc]
+        for key in [key for key in self._sizes.of if key not in self._cache]:
+            self._sizes.remove(key)
+
+    def _delete(self, key: str) -> bool:
+        self._sizes.remove(key)
+        return bool(super()._delete(key))  # type: ignore[misc]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+            self._expire_info.clear()
+            self._sizes.of.clear()
+            self._sizes.total = 0

@@ -31,7 +31,7 @@ from smartregion.participation import selectors as participation
 from smartregion.participation.models import Channel, Idea, IdeaStatus
 from smartregion.program.models import BudgetLine, FundingSource, Indicator, IndicatorValue, Milestone
 from smartregion.program.selectors import milestone_items
-from smartregion.strategy.models import Measure, MeasureStatus
+from smartregion.strategy.models import Domain, Measure, MeasureStatus
 from smartregion.strategy.selectors import measure_list
 
 CHUNK_SIZE = 2000
@@ -146,38 +146,81 @@ def public_ideas() -> QuerySet[Idea]:
     )
 
 
+_IDEA_FIELDS = (
+    "pk",
+    "title",
+    "body",
+    "status",
+    "process__slug",
+    "process__title",
+    "municipality__name",
+    "municipality__official_key",
+    "channel",
+    "published_at",
+    "support_count",
+    "comment_count",
+    "latitude",
+    "longitude",
+)
+
+
 def _idea_rows() -> Iterator[Row]:
-    ideas = (
-        public_ideas()
-        .select_related("process", "municipality")
-        .prefetch_related("domains")
-        .defer("body_html", "search_text", "author", "status_reason")
-        .order_by("pk")
-    )
+    """Plain tuples (values_list), never model instances, read in windows of CHUNK_SIZE primary keys: each
+    window is one query for the ideas and one for their domains (decision 0012). Windows, not LIMIT: with
+    ORDER BY and LIMIT, SQLite's plan sorted every remaining row for each chunk."""
+    ideas = public_ideas().order_by("pk").values_list(*_IDEA_FIELDS)
     statuses, channels = _labels(IdeaStatus), _labels(Channel)
     url = _url_maker("participation:idea", "pk")  # Idea.get_absolute_url
-    for idea in ideas.iterator(chunk_size=CHUNK_SIZE):
-        municipality = idea.municipality
-        yield (
-            idea.pk,
-            idea.title,
-            idea.body,
-            idea.status,
-            statuses.get(idea.status, idea.status),
-            idea.process.slug,
-            idea.process.title,
-            municipality.name if municipality else None,
-            municipality.official_key if municipality else None,
-            [domain.name for domain in idea.domains.all()],
-            idea.channel,
-            channels.get(idea.channel, idea.channel),
-            idea.published_at,
-            idea.support_count,
-            idea.comment_count,
-            idea.latitude,
-            idea.longitude,
-            url(idea.pk),
+    domain_order = [f"domain__{name}" for name in Domain._meta.ordering or ("pk",)]
+    highest = Idea.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    for low in range(0, highest, CHUNK_SIZE):
+        chunk = list(ideas.filter(pk__gt=low, pk__lte=low + CHUNK_SIZE))
+        if not chunk:
+            continue
+        domains: dict[int, list[str]] = {}
+        links = (
+            Idea.domains.through.objects.filter(idea_id__in=[row[0] for row in chunk])
+            .order_by(*domain_order)
+            .values_list("idea_id", "domain__name")
         )
+        for idea_id, name in links:
+            domains.setdefault(idea_id, []).append(name)
+        for (
+            pk,
+            title,
+            body,
+            status,
+            slug,
+            process,
+            place,
+            key,
+            channel,
+            published,
+            sup,
+            com,
+            lat,
+            lon,
+        ) in chunk:
+            yield (
+                pk,
+                title,
+                body,
+                status,
+                statuses.get(status, status),
+                slug,
+                process,
+                place,
+                key,
+                domains.get(pk, []),
+                channel,
+                channels.get(channel, channel),
+                published,
+                sup,
+                com,
+                lat,
+                lon,
+                url(pk),
+            )
 
 
 def _idea_version() -> Version:

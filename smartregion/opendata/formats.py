@@ -181,6 +181,13 @@ def _naive_local(value: date | datetime) -> datetime:
 def xlsx_file(dataset: Dataset, title: str) -> IO[bytes]:
     """The dataset as an Excel workbook in a temporary file, rewound for reading."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it when it is sent)
+    xlsx_write(dataset, title, output)
+    output.seek(0)
+    return output
+
+
+def xlsx_write(dataset: Dataset, title: str, output: IO[bytes]) -> int:
+    """Write the dataset as an Excel workbook into ``output``; returns the number of rows."""
     book = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False})
     book.set_properties({"title": title, "created": timezone.now().replace(tzinfo=None)})
     header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "bottom": 1})
@@ -197,8 +204,7 @@ def xlsx_file(dataset: Dataset, title: str) -> IO[bytes]:
         _write_row(sheet, count, row, kinds, (date_format, datetime_format))
     sheet.autofilter(0, 0, max(count, 1), len(kinds) - 1)
     book.close()
-    output.seek(0)
-    return output
+    return count
 
 
 def _write_row(

@@ -6,7 +6,6 @@ the catalogue's addresses with it. Downloads allow cross-origin reads
 (``Access-Control-Allow-Origin: *``): they are public, need no cookie, and other apps read them.
 """
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -19,9 +18,9 @@ from django.views.decorators.http import require_safe
 
 from smartregion.core.http import allow_any_origin
 
-from . import catalog
+from . import catalog, publish
 from .datasets import dataset_get
-from .formats import DATA_LANGUAGE, FORMATS, csv_chunks, geojson_chunks, json_chunks, xlsx_file
+from .formats import DATA_LANGUAGE, FORMATS
 
 CACHE_SECONDS = 300
 
@@ -46,49 +45,54 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the browser is told each file holds.
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "geojson": "application/geo+json; charset=utf-8",
+    "xlsx": FORMATS["xlsx"].media_type,
+}
+# Before a download's first file exists (publish.py), the client is asked to come back after this.
+RETRY_AFTER_SECONDS = 30
+
+
 @require_safe
 def download(request: HttpRequest, slug: str, fmt: str) -> Any:
-    """One dataset in one format; 304 when the client's copy (ETag) is current."""
+    """One dataset in one format, from the file the task wrote (publish.py); 304 when the client's copy
+    (ETag) is current, 503 with Retry-After before the first file exists."""
     dataset = dataset_get(slug)
     if dataset is None or fmt not in dataset.formats:
         raise Http404
-    version = dataset.version()
-    # What else shapes the file: its columns (a new release), the licence and the site's address in it.
-    shape = hashlib.sha256(
-        repr(
-            (version.fingerprint, dataset.column_names, settings.OPENDATA_LICENSE, settings.SITE_URL)
-        ).encode()
-    ).hexdigest()[:32]
-    etag = f'"{dataset.slug}-{fmt}-{shape}"'
-    last_modified = int(version.modified.timestamp()) if version.modified else None
+    shape = publish.shape_of(dataset, dataset.version())
+    current = publish.etag_of(dataset.slug, fmt, shape)
+    published = publish.find(dataset, fmt, shape)
+    if published is None or published.etag != current:
+        publish.schedule(dataset, fmt)
+        # With the immediate task backend the file is there now; with a queue the newest older one (if
+        # any) is served meanwhile, under its own ETag.
+        published = publish.find(dataset, fmt, shape)
+    if published is None:
+        unavailable = render(
+            request, "opendata/unavailable.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503
+        )
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     # Only the ETag decides: counters (supports, comments) change without touching a timestamp, so
     # If-Modified-Since alone could answer 304 for a changed file.
-    not_modified = get_conditional_response(request, etag=etag)
+    not_modified = get_conditional_response(request, etag=published.etag)
     if not_modified is not None:
-        not_modified["ETag"] = etag
+        not_modified["ETag"] = published.etag
         return _public(not_modified)
     response: Any
-    file_format = FORMATS[fmt]
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(dataset), content_type="text/csv; charset=utf-8")
-    elif fmt == "json":
-        response = StreamingHttpResponse(
-            json_chunks(dataset, catalog.dataset_meta(dataset, version)),
-            content_type="application/json; charset=utf-8",
-        )
-    elif fmt == "geojson":
-        response = StreamingHttpResponse(
-            geojson_chunks(dataset, catalog.dataset_meta(dataset, version)),
-            content_type="application/geo+json; charset=utf-8",
-        )
+    if settings.OPENDATA_ACCEL_REDIRECT:
+        # nginx sends the file from its internal location (deploy/nginx/smartregion.conf).
+        response = HttpResponse(content_type=CONTENT_TYPES[fmt])
+        response["X-Accel-Redirect"] = settings.OPENDATA_ACCEL_REDIRECT + published.path.name
     else:
-        with translation.override(DATA_LANGUAGE):
-            title = str(dataset.title)
-        response = FileResponse(xlsx_file(dataset, title), content_type=file_format.media_type)
+        response = FileResponse(published.path.open("rb"), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dataset.slug}.{fmt}"'
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
+    response["ETag"] = published.etag
+    response["Last-Modified"] = http_date(published.modified)
     return _public(response)
 
 

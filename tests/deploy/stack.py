@@ -149,6 +149,8 @@ class Stack:
             "EMAIL_URL": f"filemail:///{self.base / 'mail'}",
             "GUNICORN_BIND": f"127.0.0.1:{self.app_port}",
             "GUNICORN_WORKERS": "2",
+            # Open-data files are written by the worker at once, not after gathering changes.
+            "OPENDATA_DEBOUNCE_SECONDS": "0",
         }
         lines = []
         for line in (DEPLOY / "smartregion.env.example").read_text().splitlines():

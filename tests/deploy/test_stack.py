@@ -231,5 +231,23 @@ def test_the_readme_production_steps_give_a_working_site_behind_nginx(stack: Sta
         time.sleep(0.5)
     assert mails.is_dir(), stack.log("worker")
     assert any(mails.iterdir()), stack.log("worker")
+
+    # Open data: the worker writes the file, nginx sends it (X-Accel-Redirect) with the app's ETag.
+    download = site + "/offene-daten/ideen.csv"
+    first = browser.get(download)
+    deadline = time.monotonic() + 30
+    while first.status_code == 503 and time.monotonic() < deadline:
+        assert first.headers["Retry-After"].isdigit()
+        time.sleep(0.5)
+        first = browser.get(download)
+    assert first.status_code == 200, (first.status_code, first.text[:500], stack.log("worker"))
+    assert first.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert first.headers["Content-Disposition"] == 'attachment; filename="ideen.csv"'
+    assert first.headers["ETag"].startswith('"ideen-csv-')
+    assert "X-Accel-Redirect" not in first.headers
+    assert first.text.startswith("id,title,")
+    assert browser.get(download, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert browser.get(site + "/_opendata/").status_code == 404
+
     for name, process in stack.processes.items():
         assert process.poll() is None, f"{name} ended:\n{stack.log(name)}"

@@ -17,6 +17,13 @@ from ..personal_data import SeededSecrets, seed_personal_data
 from ..program.conftest import domain, make_measure, program, strategy  # noqa: F401  (fixtures)
 
 
+@pytest.fixture(autouse=True)
+def opendata_root(settings, tmp_path):
+    """The download files (opendata/publish.py) of this test alone."""
+    settings.OPENDATA_ROOT = tmp_path / "opendata"
+    return settings.OPENDATA_ROOT
+
+
 @pytest.fixture
 def office(make_person):
     return make_person("program_office")

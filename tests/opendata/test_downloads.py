@@ -4,6 +4,7 @@ a fixed number of queries, and guards spreadsheets against formulas."""
 import csv
 import io
 import json
+import shutil
 import zipfile
 from decimal import Decimal
 from xml.etree import ElementTree as ET
@@ -204,8 +205,10 @@ def twenty_more(public_data, program, make_measure, office):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx", "geojson"])
-def test_query_count_does_not_grow_with_rows(client, twenty_more, fmt):
+def test_query_count_does_not_grow_with_rows(client, twenty_more, fmt, opendata_root):
     def count() -> dict[str, int]:
+        # Every file written again (opendata/publish.py), so that the writing's queries are counted too.
+        shutil.rmtree(opendata_root, ignore_errors=True)
         counts = {}
         for dataset in (d for d in DATASETS if fmt in d.formats):
             with CaptureQueriesContext(connection) as queries:

@@ -37,7 +37,7 @@ from smartregion.strategy import selectors as strategy_selectors
 from smartregion.strategy.selectors import domain_list
 
 from .. import selectors, services, tasks
-from ..apps import PAGES
+from ..apps import PAGES, idea_scope
 from ..forms import CommentEditForm, CommentForm, IdeaFilterForm, IdeaForm, ReportForm
 from ..models import AssistedContribution, Comment, Feature, Idea, IdeaStatus, Phase, Process
 from ..policy import (
@@ -443,7 +443,7 @@ def _idea_page(
 
 
 @require_GET
-@cache_public_page(PAGES)
+@cache_public_page(PAGES, scope=idea_scope)
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An idea with its status and history, supports, and the discussion."""
     return _idea_page(request, _idea_or_404(request, pk))
