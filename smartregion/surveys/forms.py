@@ -20,7 +20,17 @@ from smartregion.core.forms import HoneypotMixin
 from smartregion.network.models import Municipality
 from smartregion.participation.models import Process
 
-from .models import ASSISTED_CHANNELS, CHOICE_KINDS, OPTION_KINDS, Answer, Option, Question, QuestionKind, Section, Survey
+from .models import (
+    ASSISTED_CHANNELS,
+    CHOICE_KINDS,
+    OPTION_KINDS,
+    Answer,
+    Option,
+    Question,
+    QuestionKind,
+    Section,
+    Survey,
+)
 from .services import QuestionData, Respondent
 
 OTHER = "other"
@@ -77,7 +87,10 @@ def _clean_condition(values: list[int], available: dict[int, Option]) -> list[Op
 class SectionForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
-        label=gettext_lazy("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     show_if = ConditionField()
 
@@ -93,7 +106,9 @@ class SectionForm(forms.Form):
 class QuestionForm(forms.Form):
     """A question; the settings that its kind does not use are ignored."""
 
-    section = forms.ModelChoiceField(label=gettext_lazy("Section"), queryset=Section.objects.none(), empty_label=None)
+    section = forms.ModelChoiceField(
+        label=gettext_lazy("Section"), queryset=Section.objects.none(), empty_label=None
+    )
     kind = forms.ChoiceField(label=gettext_lazy("Kind of question"), choices=QuestionKind.choices)
     text = forms.CharField(label=gettext_lazy("Question"), max_length=500)
     help_text = forms.CharField(label=gettext_lazy("Help text"), max_length=500, required=False)
@@ -102,14 +117,25 @@ class QuestionForm(forms.Form):
         label=gettext_lazy("Options (one per line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("For single and multiple choice and ranking the options, for a matrix its rows."),
+        help_text=gettext_lazy(
+            "For single and multiple choice and ranking the options, for a matrix its rows."
+        ),
     )
     allow_other = forms.BooleanField(label=gettext_lazy("Offer “other: …” with a text"), required=False)
-    shuffle_options = forms.BooleanField(label=gettext_lazy("Shuffle the order of the options"), required=False)
-    min_choices = forms.IntegerField(label=gettext_lazy("Multiple choice: at least"), min_value=0, required=False)
-    max_choices = forms.IntegerField(label=gettext_lazy("Multiple choice: at most"), min_value=1, required=False)
+    shuffle_options = forms.BooleanField(
+        label=gettext_lazy("Shuffle the order of the options"), required=False
+    )
+    min_choices = forms.IntegerField(
+        label=gettext_lazy("Multiple choice: at least"), min_value=0, required=False
+    )
+    max_choices = forms.IntegerField(
+        label=gettext_lazy("Multiple choice: at most"), min_value=1, required=False
+    )
     max_length = forms.IntegerField(
-        label=gettext_lazy("Text: maximum length (characters)"), min_value=1, max_value=LONG_TEXT_LIMIT, required=False
+        label=gettext_lazy("Text: maximum length (characters)"),
+        min_value=1,
+        max_value=LONG_TEXT_LIMIT,
+        required=False,
     )
     scale_max = forms.TypedChoiceField(
         label=gettext_lazy("Scale and matrix: from 1 to"),
@@ -118,10 +144,18 @@ class QuestionForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    scale_min_label = forms.CharField(label=gettext_lazy("Label of the lowest value"), max_length=100, required=False)
-    scale_max_label = forms.CharField(label=gettext_lazy("Label of the highest value"), max_length=100, required=False)
-    number_min = forms.DecimalField(label=gettext_lazy("Number: smallest"), max_digits=14, decimal_places=2, required=False)
-    number_max = forms.DecimalField(label=gettext_lazy("Number: largest"), max_digits=14, decimal_places=2, required=False)
+    scale_min_label = forms.CharField(
+        label=gettext_lazy("Label of the lowest value"), max_length=100, required=False
+    )
+    scale_max_label = forms.CharField(
+        label=gettext_lazy("Label of the highest value"), max_length=100, required=False
+    )
+    number_min = forms.DecimalField(
+        label=gettext_lazy("Number: smallest"), max_digits=14, decimal_places=2, required=False
+    )
+    number_max = forms.DecimalField(
+        label=gettext_lazy("Number: largest"), max_digits=14, decimal_places=2, required=False
+    )
     show_if = ConditionField()
     note = forms.CharField(
         label=gettext_lazy("Note on the correction"),
@@ -132,7 +166,9 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, survey: Survey, conditions: list[Option], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["section"]).queryset = survey.sections.order_by("position", "id")
+        cast(forms.ModelChoiceField, self.fields["section"]).queryset = survey.sections.order_by(
+            "position", "id"
+        )
         self.available = {option.pk: option for option in conditions}
         cast(ConditionField, self.fields["show_if"]).choices = _condition_choices(conditions)
 
@@ -166,7 +202,7 @@ class QuestionForm(forms.Form):
         return _clean_condition(self.cleaned_data.get("show_if") or [], self.available)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         kind = data.get("kind")
         options = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
         data["options"] = options
@@ -267,7 +303,9 @@ class ResponseForm(HoneypotMixin, forms.Form):
         queryset=Municipality.objects.none(),
         required=False,
         empty_label=gettext_lazy("No answer"),
-        help_text=gettext_lazy("Helps the program office see which towns it reaches. Never shown with your answers."),
+        help_text=gettext_lazy(
+            "Helps the program office see which towns it reaches. Never shown with your answers."
+        ),
     )
     age_group = forms.ChoiceField(
         label=gettext_lazy("Your age group (voluntary)"),
@@ -304,20 +342,24 @@ class ResponseForm(HoneypotMixin, forms.Form):
 
     # -- building
 
-    def _add_fields(self, question: Question, shuffler: random.Random) -> list[str]:
+    def _add_fields(  # noqa: PLR0911, PLR0912 - one branch per question kind reads clearer than a table
+        self, question: Question, shuffler: random.Random
+    ) -> list[str]:
         name, kind = question.field_name, question.kind
         options = list(question.options.all())
         if question.shuffle_options:
             shuffler.shuffle(options)
         # ``required`` marks the label (full_clean lifts it: a hidden question's required does not apply).
-        common = {"required": question.required, "help_text": question.help_text}
+        common: dict[str, Any] = {"required": question.required, "help_text": question.help_text}
         label = question.text
         if kind in CHOICE_KINDS:
             choices = [(str(option.pk), option.text) for option in options]
             if question.allow_other:
                 choices.append((OTHER, _("Other")))
             if kind == QuestionKind.SINGLE:
-                self.fields[name] = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **common)
+                self.fields[name] = forms.ChoiceField(
+                    label=label, choices=choices, widget=forms.RadioSelect, **common
+                )
             else:
                 self.fields[name] = forms.MultipleChoiceField(
                     label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **common
@@ -329,7 +371,9 @@ class ResponseForm(HoneypotMixin, forms.Form):
                 return [name, f"{name}_other"]
             return [name]
         if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
-            limit = question.max_length or (SHORT_TEXT_LIMIT if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_LIMIT)
+            limit = question.max_length or (
+                SHORT_TEXT_LIMIT if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_LIMIT
+            )
             widget = forms.Textarea(attrs={"rows": 5}) if kind == QuestionKind.LONG_TEXT else forms.TextInput
             self.fields[name] = forms.CharField(label=label, max_length=limit, widget=widget, **common)
             return [name]
@@ -414,7 +458,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
             choices[-1] = (top, f"{top} – {question.scale_max_label}")
         return choices
 
-    def _set_initial(self, existing: Iterable[Answer]) -> None:
+    def _set_initial(self, existing: Iterable[Answer]) -> None:  # noqa: PLR0912 - one branch per kind
         by_question: dict[int, list[Answer]] = {}
         for answer in existing:
             by_question.setdefault(answer.question_id, []).append(answer)
@@ -432,7 +476,9 @@ class ResponseForm(HoneypotMixin, forms.Form):
                 self.initial[name] = given[0].text
             elif kind in (QuestionKind.SCALE, QuestionKind.NUMBER):
                 number = given[0].number
-                self.initial[name] = int(number) if kind == QuestionKind.SCALE and number is not None else number
+                self.initial[name] = (
+                    int(number) if kind == QuestionKind.SCALE and number is not None else number
+                )
             elif kind == QuestionKind.RANKING:
                 for a in given:
                     self.initial[f"{name}_o{a.option_id}"] = int(a.number or 0)
@@ -442,7 +488,10 @@ class ResponseForm(HoneypotMixin, forms.Form):
             elif kind == QuestionKind.DATE:
                 self.initial[name] = given[0].date
             elif kind == QuestionKind.POINT:
-                self.initial[f"{name}_lat"], self.initial[f"{name}_lon"] = given[0].latitude, given[0].longitude
+                self.initial[f"{name}_lat"], self.initial[f"{name}_lon"] = (
+                    given[0].latitude,
+                    given[0].longitude,
+                )
 
     # -- validating
 
@@ -459,7 +508,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
                 self.fields[name].required = value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         from smartregion.participation.selectors import region_bounds
 
         chosen: set[int] = set()
@@ -468,7 +517,9 @@ class ResponseForm(HoneypotMixin, forms.Form):
         answers: list[Answer] = []
         for question in self.questions:
             # Conditions name earlier questions only, so the choices gathered so far decide.
-            shown = self._shown(section_conditions.get(question.section_id, []), chosen) and self._shown(list(question.show_if.all()), chosen)
+            shown = self._shown(section_conditions.get(question.section_id, []), chosen) and self._shown(
+                list(question.show_if.all()), chosen
+            )
             if not shown:
                 continue
             if question.kind == QuestionKind.POINT and bounds is None:
@@ -490,7 +541,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
     def _shown(conditions: list[Option], chosen: set[int]) -> bool:
         return not conditions or any(option.pk in chosen for option in conditions)
 
-    def _answers_for(self, question: Question, data: dict[str, Any], bounds: Any) -> list[Answer] | None:  # noqa: C901, PLR0911, PLR0912
+    def _answers_for(self, question: Question, data: dict[str, Any], bounds: Any) -> list[Answer] | None:  # noqa: PLR0911, PLR0912
         """The question's answers, [] when not answered, None when invalid (the error is on the form)."""
         name, kind = question.field_name, question.kind
         first = self.question_fields[question.pk][0]
@@ -523,7 +574,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
             return [Answer(question=q, text=text)] if text else []
         if kind in (QuestionKind.SCALE, QuestionKind.NUMBER):
             value = data.get(name)
-            return [] if value in (None, "") else [Answer(question=q, number=Decimal(value))]
+            return [] if value in (None, "") else [Answer(question=q, number=Decimal(str(value)))]
         if kind == QuestionKind.DATE:
             value = data.get(name)
             return [Answer(question=q, date=value)] if value else []
@@ -539,18 +590,21 @@ class ResponseForm(HoneypotMixin, forms.Form):
                     _("Please give every option a different rank from 1 to %(n)d.") % {"n": len(names)},
                 )
                 return None
-            return [Answer(question=q, option_id=int(sub.rsplit("_o", 1)[1]), number=Decimal(rank)) for sub, rank in ranks.items()]
+            return [
+                Answer(question=q, option_id=int(sub.rsplit("_o", 1)[1]), number=Decimal(str(rank)))
+                for sub, rank in ranks.items()
+            ]
         if kind == QuestionKind.MATRIX:
             names = self.question_fields[q.pk]
-            values = {sub: data.get(sub) for sub in names}
-            answered = {sub: value for sub, value in values.items() if value not in (None, "")}
+            row_values = {sub: data.get(sub) for sub in names}
+            answered = {sub: value for sub, value in row_values.items() if value not in (None, "")}
             if q.required and answered and len(answered) != len(names):
                 for sub in names:
                     if sub not in answered:
                         self.add_error(sub, _("Please answer this row."))
                 return None
             return [
-                Answer(question=q, option_id=int(sub.rsplit("_r", 1)[1]), number=Decimal(value))
+                Answer(question=q, option_id=int(sub.rsplit("_r", 1)[1]), number=Decimal(str(value)))
                 for sub, value in answered.items()
             ]
         # A point.
@@ -561,9 +615,15 @@ class ResponseForm(HoneypotMixin, forms.Form):
             self.add_error(first, _("Please give both latitude and longitude, or neither."))
             return None
         if bounds is None or not bounds.contains(lat, lon):
-            self.add_error(first, _("This place lies outside the region. Please choose a place within the region."))
+            self.add_error(
+                first, _("This place lies outside the region. Please choose a place within the region.")
+            )
             return None
-        return [Answer(question=q, latitude=lat.quantize(COORDINATE_STEP), longitude=lon.quantize(COORDINATE_STEP))]
+        return [
+            Answer(
+                question=q, latitude=lat.quantize(COORDINATE_STEP), longitude=lon.quantize(COORDINATE_STEP)
+            )
+        ]
 
     # -- rendering
 
@@ -585,7 +645,8 @@ class ResponseForm(HoneypotMixin, forms.Form):
 
     def respondent(self) -> Respondent:
         return Respondent(
-            municipality=self.cleaned_data.get("municipality"), age_group=self.cleaned_data.get("age_group") or ""
+            municipality=self.cleaned_data.get("municipality"),
+            age_group=self.cleaned_data.get("age_group") or "",
         )
 
 
@@ -600,7 +661,9 @@ class EntryForm(ResponseForm):
         label=gettext_lazy("Provenance"),
         max_length=200,
         required=False,
-        help_text=gettext_lazy("Where the questionnaire came from, e.g. 'Town hall Mendig' or 'Workshop Andernach'."),
+        help_text=gettext_lazy(
+            "Where the questionnaire came from, e.g. 'Town hall Mendig' or 'Workshop Andernach'."
+        ),
     )
     paper_number = forms.CharField(
         label=gettext_lazy("Paper form number"),

@@ -97,7 +97,7 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
     position = models.PositiveIntegerField(_("position"), default=0)
-    show_if = models.ManyToManyField(
+    show_if: "models.ManyToManyField[Option, Any]" = models.ManyToManyField(
         "Option",
         verbose_name=_("show only if one of these answers was given"),
         blank=True,
@@ -151,9 +151,13 @@ class Question(models.Model):
     scale_max = models.PositiveSmallIntegerField(_("scale from 1 to"), null=True, blank=True)
     scale_min_label = models.CharField(_("label of the lowest value"), max_length=100, blank=True)
     scale_max_label = models.CharField(_("label of the highest value"), max_length=100, blank=True)
-    number_min = models.DecimalField(_("smallest number"), max_digits=14, decimal_places=2, null=True, blank=True)
-    number_max = models.DecimalField(_("largest number"), max_digits=14, decimal_places=2, null=True, blank=True)
-    show_if = models.ManyToManyField(
+    number_min = models.DecimalField(
+        _("smallest number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("largest number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    show_if: "models.ManyToManyField[Option, Any]" = models.ManyToManyField(
         "Option",
         verbose_name=_("show only if one of these answers was given"),
         blank=True,
@@ -210,7 +214,9 @@ class Response(models.Model):
     """One filled-in questionnaire: online (a person or a browser), or entered by staff from paper, an
     event or a telephone call. Never carries the person into results or exports."""
 
-    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -280,7 +286,9 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.CASCADE, related_name="answers")
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+    )
     number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     text = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True)
@@ -315,5 +323,3 @@ class SurveyEvent(AuditEvent):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d}"
-
-

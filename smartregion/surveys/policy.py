@@ -16,14 +16,19 @@ ANSWER_LIMIT = RateLimit("surveys.answer", "30/h", "600/h")
 ENTRY_LIMIT = RateLimit("surveys.entry", None, "3000/h")
 
 
-def answer_refusal(user: Any, survey: Survey, response: Response | None = None) -> Refusal | None:
+def answer_refusal(  # noqa: PLR0911 - one return per reason, in the order a person can act on
+    user: Any, survey: Survey, response: Response | None = None
+) -> Refusal | None:
     """None if the person may answer (or edit her response); else why not, in the order she can act on."""
     if response is not None:
         if user.has_perm("surveys.edit_response", response):
             return None
     elif user.has_perm("surveys.answer_survey", survey):
         return None
-    if survey.visibility != Survey.Visibility.PUBLIC or survey.process.visibility != Process.Visibility.PUBLIC:
+    if (
+        survey.visibility != Survey.Visibility.PUBLIC
+        or survey.process.visibility != Process.Visibility.PUBLIC
+    ):
         return Refusal(_("This survey is not published yet."))
     if Feature.ANSWER not in active_features(survey.process):
         return Refusal(_("This survey can be answered only while its survey phase runs."))

@@ -9,7 +9,6 @@ from typing import Any
 import rules
 
 from smartregion.accounts.predicates import (
-
     add_model_perms,
     is_citizen,
     is_coordinator,
@@ -59,7 +58,11 @@ def results_published(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def is_own_response(user: Any, response: Any) -> bool:
-    return response is not None and response.user_id is not None and response.user_id == getattr(user, "pk", None)
+    return (
+        response is not None
+        and response.user_id is not None
+        and response.user_id == getattr(user, "pk", None)
+    )
 
 
 is_staff = is_program_office | is_moderator
@@ -71,15 +74,14 @@ rules.add_perm("surveys.view_survey", survey_is_public | is_staff | is_coordinat
 rules.add_perm("surveys.build_survey", is_staff)
 rules.add_perm("surveys.answer_survey", survey_is_public & phase_allows_answer & may_take_part)
 rules.add_perm(
-    "surveys.edit_response", is_citizen & ~is_blocked & is_own_response & survey_is_public & phase_allows_answer
+    "surveys.edit_response",
+    is_citizen & ~is_blocked & is_own_response & survey_is_public & phase_allows_answer,
 )
 # Staff and coordinators enter paper questionnaires and answers taken at events or by telephone, also
 # after the phase ended (the forms arrive late), but not for a draft.
 rules.add_perm("surveys.enter_response", (is_staff | is_coordinator) & survey_is_public)
 rules.add_perm("surveys.import_responses", is_staff & survey_is_public)
-rules.add_perm(
-    "surveys.view_results", is_staff | is_coordinator | (survey_is_public & results_published)
-)
+rules.add_perm("surveys.view_results", is_staff | is_coordinator | (survey_is_public & results_published))
 rules.add_perm("surveys.publish_results", is_staff)
 rules.add_perm("surveys.moderate_answer", is_staff)
 rules.add_perm("surveys.export_responses", is_staff)

@@ -43,7 +43,11 @@ def _is_staff(viewer: Any) -> bool:
 
 def survey_list(*, viewer: Any, kind: str | None = None) -> QuerySet[Survey]:
     """Surveys the viewer may see (staff also see drafts), with their process and its phases."""
-    qs = Survey.objects.select_related("process").prefetch_related("process__phases").order_by("-created_at", "-id")
+    qs = (
+        Survey.objects.select_related("process")
+        .prefetch_related("process__phases")
+        .order_by("-created_at", "-id")
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if _is_staff(viewer):
@@ -139,7 +143,9 @@ def _chart(rows: list[tuple[str, Decimal]]) -> list[ChartRow]:
                     "count",
                     label,
                     value,
-                    "0" if largest <= 0 else str(min((value * HUNDRED / largest).quantize(Decimal("0.1")), HUNDRED)),
+                    "0"
+                    if largest <= 0
+                    else str(min((value * HUNDRED / largest).quantize(Decimal("0.1")), HUNDRED)),
                 )
             ],
         )
@@ -160,10 +166,12 @@ def _average(buckets: dict[Decimal, int]) -> Decimal | None:
     total = sum(buckets.values())
     if not total:
         return None
-    return (sum(value * n for value, n in buckets.items()) / total).quantize(Decimal("0.01"))
+    return (Decimal(sum(value * n for value, n in buckets.items())) / total).quantize(Decimal("0.01"))
 
 
-def survey_results(*, survey: Survey, filters: ResultFilters, include_hidden: bool = False) -> Results:
+def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per question kind
+    *, survey: Survey, filters: ResultFilters, include_hidden: bool = False
+) -> Results:
     """Every question's figures, for the responses the filters select (a fixed number of queries)."""
     _sections, questions = questionnaire(survey)
     responses = filtered_responses(survey, filters)
@@ -179,15 +187,18 @@ def survey_results(*, survey: Survey, filters: ResultFilters, include_hidden: bo
     ):
         counts[item["question_id"]][(item["option_id"], item["number"])] = item["n"]
     respondents = dict(
-        answers.values("question_id").annotate(n=Count("response_id", distinct=True)).order_by().values_list(
-            "question_id", "n"
-        )
+        answers.values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+        .values_list("question_id", "n")
     )
     figures = {
         item["question_id"]: item
         for item in answers.filter(question__kind__in=(QuestionKind.NUMBER, QuestionKind.DATE))
         .values("question_id")
-        .annotate(avg=Avg("number"), min_n=Min("number"), max_n=Max("number"), min_d=Min("date"), max_d=Max("date"))
+        .annotate(
+            avg=Avg("number"), min_n=Min("number"), max_n=Max("number"), min_d=Min("date"), max_d=Max("date")
+        )
         .order_by()
     }
     text_filter = Q(question__kind__in=TEXT_KINDS) | Q(question__kind__in=CHOICE_KINDS, option__isnull=True)
@@ -219,7 +230,9 @@ def survey_results(*, survey: Survey, filters: ResultFilters, include_hidden: bo
                 result.rows.append(Row(_("Other"), n, _share(n, result.respondents)))
             result.chart = _chart([(row.label, Decimal(row.count)) for row in result.rows])
         elif kind == QuestionKind.SCALE:
-            scale = {value: n for (option, value), n in buckets.items() if option is None and value is not None}
+            scale = {
+                value: n for (option, value), n in buckets.items() if option is None and value is not None
+            }
             for value in range(1, (question.scale_max or 5) + 1):
                 n = scale.get(Decimal(value), 0)
                 result.rows.append(Row(str(value), n, _share(n, result.respondents)))
@@ -227,24 +240,30 @@ def survey_results(*, survey: Survey, filters: ResultFilters, include_hidden: bo
             result.chart = _chart([(row.label, Decimal(row.count)) for row in result.rows])
         elif kind == QuestionKind.RANKING:
             for option in options:
-                ranks = {value: n for (o, value), n in buckets.items() if o == option.pk and value is not None}
+                ranks = {
+                    value: n for (o, value), n in buckets.items() if o == option.pk and value is not None
+                }
                 result.rows.append(Row(option.text, sum(ranks.values()), Decimal(0), extra=_average(ranks)))
             result.rows.sort(key=lambda row: (row.extra is None, row.extra or 0))
             # Shorter bars for worse ranks: the chart shows (options + 1 - average rank).
             top = Decimal(len(options) + 1)
-            result.chart = _chart([(row.label, top - row.extra if row.extra else Decimal(0)) for row in result.rows])
+            result.chart = _chart(
+                [(row.label, top - row.extra if row.extra else Decimal(0)) for row in result.rows]
+            )
         elif kind == QuestionKind.MATRIX:
             values = list(range(1, (question.scale_max or 5) + 1))
             result.columns = [str(value) for value in values]
             for option in options:
                 row = {value: n for (o, value), n in buckets.items() if o == option.pk and value is not None}
                 result.matrix.append((option.text, [row.get(Decimal(v), 0) for v in values], _average(row)))
-            result.chart = _chart([(label, average or Decimal(0)) for label, _counts, average in result.matrix])
+            result.chart = _chart(
+                [(label, average or Decimal(0)) for label, _counts, average in result.matrix]
+            )
         elif kind in (QuestionKind.NUMBER, QuestionKind.DATE):
             figure = figures.get(question.pk, {})
             if kind == QuestionKind.NUMBER:
                 average = figure.get("avg")
-                result.average = None if average is None else Decimal(average).quantize(Decimal("0.01"))
+                result.average = None if average is None else Decimal(str(average)).quantize(Decimal("0.01"))
                 result.minimum, result.maximum = figure.get("min_n"), figure.get("max_n")
             else:
                 result.minimum, result.maximum = figure.get("min_d"), figure.get("max_d")
@@ -293,7 +312,10 @@ def export_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Any]
     option_text = {option.pk: option.text for question in questions for option in question.options.all()}
     visible = Prefetch("answers", queryset=Answer.objects.filter(hidden=False).order_by("id"))
     responses = (
-        Response.objects.filter(survey=survey).select_related("municipality").prefetch_related(visible).order_by("id")
+        Response.objects.filter(survey=survey)
+        .select_related("municipality")
+        .prefetch_related(visible)
+        .order_by("id")
     )
     for response in responses.iterator(chunk_size=2000):
         by_question: dict[int, list[Answer]] = defaultdict(list)

@@ -8,7 +8,7 @@ answered (a browser), never a second row and never a 500.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +27,6 @@ from .models import (
     Answer,
     Option,
     Question,
-    QuestionKind,
     Response,
     Section,
     Survey,
@@ -44,7 +43,11 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 
 def _event(survey: Survey, actor: Any, kind: str, note: str = "", **data: Any) -> None:
     SurveyEvent.objects.create(
-        survey=survey, actor=actor if getattr(actor, "is_authenticated", False) else None, kind=kind, note=note, data=data
+        survey=survey,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        note=note,
+        data=data,
     )
 
 
@@ -56,7 +59,9 @@ def survey_create(*, actor: User, process: Process, title: str, **settings: Any)
     _require(actor, "surveys.build_survey", process)
     with transaction.atomic():
         survey = Survey.objects.create(process=process, title=title, **settings)
-        Section.objects.create(survey=survey, title=title if survey.kind == Survey.Kind.POLL else _("Questions"))
+        Section.objects.create(
+            survey=survey, title=title if survey.kind == Survey.Kind.POLL else _("Questions")
+        )
         _event(survey, actor, "created")
     return survey
 
@@ -73,7 +78,13 @@ def survey_update(*, actor: User, survey: Survey, **settings: Any) -> Survey:
 
 
 def section_save(
-    *, actor: User, survey: Survey, section: Section | None, title: str, description: str, show_if: Sequence[Option]
+    *,
+    actor: User,
+    survey: Survey,
+    section: Section | None,
+    title: str,
+    description: str,
+    show_if: Sequence[Option],
 ) -> Section:
     """Add or change a section; its condition may name options of questions in earlier sections."""
     _require(actor, "surveys.build_survey", survey)
@@ -143,7 +154,9 @@ def _meaning_changes(question: Question, data: QuestionData) -> list[str]:
     return changed
 
 
-def question_save(*, actor: User, survey: Survey, question: Question | None, data: QuestionData, note: str = "") -> Question:
+def question_save(
+    *, actor: User, survey: Survey, question: Question | None, data: QuestionData, note: str = ""
+) -> Question:
     """Add or change a question with its options (one text per option, in order).
 
     Once the survey has responses, only the wording may change (texts of the question, its help, its
@@ -201,7 +214,9 @@ def question_save(*, actor: User, survey: Survey, question: Question | None, dat
         for option in existing[len(texts) :]:
             option.delete()
         question.show_if.set(data.show_if)
-        _event(survey, actor, "wording_fixed" if answered else "question_saved", note=note, question=question.pk)
+        _event(
+            survey, actor, "wording_fixed" if answered else "question_saved", note=note, question=question.pk
+        )
     return question
 
 
@@ -242,7 +257,9 @@ def answer_set_hidden(*, actor: User, answer: Answer, hidden: bool, reason: str 
     _require(actor, "surveys.moderate_answer", survey)
     with transaction.atomic():
         if Answer.objects.filter(pk=answer.pk).exclude(hidden=hidden).update(hidden=hidden):
-            _event(survey, actor, "answer_hidden" if hidden else "answer_shown", note=reason, answer=answer.pk)
+            _event(
+                survey, actor, "answer_hidden" if hidden else "answer_shown", note=reason, answer=answer.pk
+            )
 
 
 # --- Responses -----------------------------------------------------------------------------------------
@@ -275,17 +292,18 @@ def response_submit(
     Returns the response and whether it was new. ``answers`` are unsaved, validated by the answer form.
     """
     signed_in = bool(getattr(user, "is_authenticated", False))
+    person = cast(User, user) if signed_in else None
     if not signed_in and not browser_token:
         raise PermissionDenied("surveys.answer_survey")
     with transaction.atomic():
-        if signed_in and (existing := Response.objects.filter(survey=survey, user=user).first()):
+        if person is not None and (existing := Response.objects.filter(survey=survey, user=person).first()):
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         _require(user, "surveys.answer_survey", survey)
         try:
             with transaction.atomic():
                 response = Response.objects.create(
                     survey=survey,
-                    user=user if signed_in else None,
+                    user=person,
                     browser_token=None if signed_in else browser_token,
                     municipality=respondent.municipality,
                     age_group=respondent.age_group,
@@ -294,14 +312,16 @@ def response_submit(
         except IntegrityError:
             if not signed_in:
                 raise ValidationError(_("You have already answered this survey in this browser.")) from None
-            existing = Response.objects.get(survey=survey, user=user)
+            existing = Response.objects.get(survey=survey, user=person)
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         _store_answers(response, answers)
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
     return response, True
 
 
-def _response_edit(*, user: Actor, response: Response, answers: Sequence[Answer], respondent: Respondent) -> Response:
+def _response_edit(
+    *, user: Actor, response: Response, answers: Sequence[Answer], respondent: Respondent
+) -> Response:
     """Replace a person's answers while the phase runs (under the response's lock: the last one wins)."""
     _require(user, "surveys.edit_response", response)
     locked = Response.objects.select_for_update().get(pk=response.pk)
@@ -346,7 +366,10 @@ def response_enter(
                 )
         except IntegrityError:
             raise ValidationError(
-                {"paper_number": _("The paper form %(number)s has already been entered.") % {"number": paper_number}}
+                {
+                    "paper_number": _("The paper form %(number)s has already been entered.")
+                    % {"number": paper_number}
+                }
             ) from None
         _store_answers(response, answers)
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
@@ -356,5 +379,3 @@ def response_enter(
 def personal_data_erase_for(user: Any) -> None:
     """On account deletion the responses lose their person and stay in the results (aggregates keep)."""
     Response.objects.filter(user=user).update(user=None)
-
-

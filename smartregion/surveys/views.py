@@ -110,7 +110,9 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
         municipalities=municipality_list(),
         seed=seed,
         existing=existing.answers.all() if existing else (),
-        initial={"municipality": existing.municipality_id, "age_group": existing.age_group} if existing else None,
+        initial={"municipality": existing.municipality_id, "age_group": existing.age_group}
+        if existing
+        else None,
     )
     if posted:
         if already:
@@ -121,18 +123,29 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
         if attempt_limited(request, ANSWER_LIMIT):
             messages.error(
                 request,
-                _("Many answers came from here in a short time. Please send the form again later: what you typed is kept."),
+                _(
+                    "Many answers came from here in a short time. Please send the form again later: "
+                    "what you typed is kept."
+                ),
             )
             status = 429
         elif form.is_valid():
             try:
                 _response, created = services.response_submit(
-                    user=user, survey=survey, answers=form.answers, respondent=form.respondent(), browser_token=token
+                    user=user,
+                    survey=survey,
+                    answers=form.answers,
+                    respondent=form.respondent(),
+                    browser_token=token,
                 )
             except ValidationError as error:
                 add_service_error(form, error)
             except PermissionDenied:
-                return _forbidden(request, answer_refusal(user, survey, existing) or Refusal(_("You may not do this.")), survey)
+                return _forbidden(
+                    request,
+                    answer_refusal(user, survey, existing) or Refusal(_("You may not do this.")),
+                    survey,
+                )
             else:
                 if created:
                     messages.success(request, _("Thank you for taking part! Your answers are stored."))
@@ -141,7 +154,12 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
                 answer = redirect(survey.get_absolute_url())
                 if token:
                     answer.set_signed_cookie(
-                        _cookie_name(survey), token, salt=COOKIE_SALT, max_age=COOKIE_AGE, httponly=True, samesite="Lax"
+                        _cookie_name(survey),
+                        token,
+                        salt=COOKIE_SALT,
+                        max_age=COOKIE_AGE,
+                        httponly=True,
+                        samesite="Lax",
                     )
                 return answer
         if status == 200:
@@ -252,7 +270,9 @@ def answer_moderate(request: HttpRequest, pk: int, answer_pk: int) -> HttpRespon
     """Hide a free-text answer (it names a person, for example) or show it again."""
     survey = _survey_or_404(request, pk)
     _may(request, "surveys.moderate_answer", survey)
-    answer = get_object_or_404(Answer.objects.select_related("question__survey"), pk=answer_pk, question__survey=survey)
+    answer = get_object_or_404(
+        Answer.objects.select_related("question__survey"), pk=answer_pk, question__survey=survey
+    )
     hide = request.POST.get("action") == "hide"
     services.answer_set_hidden(actor=_person(request), answer=answer, hidden=hide)
     messages.success(request, _("The answer is hidden.") if hide else _("The answer is shown again."))
@@ -283,7 +303,9 @@ def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     import xlsxwriter
 
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     sheet = book.add_worksheet(_("Responses")[:31])
     sheet.write_row(0, 0, headings)
     for index, row in enumerate(rows, start=1):
@@ -315,7 +337,9 @@ def response_enter(request: HttpRequest, pk: int) -> HttpResponse:
     if posted:
         status = 400
         if attempt_limited(request, ENTRY_LIMIT):
-            messages.error(request, _("Many forms were entered from here in a short time. Please send again later."))
+            messages.error(
+                request, _("Many forms were entered from here in a short time. Please send again later.")
+            )
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
@@ -335,7 +359,10 @@ def response_enter(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The questionnaire is stored. You can enter the next one."))
                 return redirect("surveys:enter", pk=survey.pk)
     return render(
-        request, "surveys/entry.html", {"survey": survey, "form": form, "blocks": form.section_blocks()}, status=status
+        request,
+        "surveys/entry.html",
+        {"survey": survey, "form": form, "blocks": form.section_blocks()},
+        status=status,
     )
 
 
@@ -350,7 +377,9 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        survey = services.survey_create(actor=_person(request), process=data.pop("process"), title=data.pop("title"), **data)
+        survey = services.survey_create(
+            actor=_person(request), process=data.pop("process"), title=data.pop("title"), **data
+        )
         messages.success(request, _("The survey is created as a draft. Now add its questions."))
         return redirect("surveys:build", pk=survey.pk)
     return render(request, "surveys/survey_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -364,7 +393,9 @@ def survey_build(request: HttpRequest, pk: int) -> HttpResponse:
     _may(request, "surveys.build_survey", survey)
     form = SurveyForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
-        services.survey_update(actor=_person(request), survey=survey, **{k: form.cleaned_data[k] for k in form.fields})
+        services.survey_update(
+            actor=_person(request), survey=survey, **{k: form.cleaned_data[k] for k in form.fields}
+        )
         messages.success(request, _("The settings are stored."))
         return redirect("surveys:build", pk=survey.pk)
     sections, questions = selectors.questionnaire(survey)
@@ -374,7 +405,9 @@ def survey_build(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "survey": survey,
             "form": form,
-            "sections": [(section, [q for q in questions if q.section_id == section.pk]) for section in sections],
+            "sections": [
+                (section, [q for q in questions if q.section_id == section.pk]) for section in sections
+            ],
             "answered": survey.responses.exists(),
             "history": survey.events.select_related("actor")[:20],
         },
@@ -393,13 +426,15 @@ def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The survey is published.") if public else _("The survey is a draft again."))
+        messages.success(
+            request, _("The survey is published.") if public else _("The survey is a draft again.")
+        )
     return redirect("surveys:build", pk=survey.pk)
 
 
 def _earlier_choice_options(questions: list[Question], before: Question | Section | None) -> list[Option]:
     """Options of the choice questions that come before ``before`` (all of them for a new question)."""
-    earlier = []
+    earlier: list[Option] = []
     for question in questions:
         if isinstance(before, Question) and question.pk == before.pk:
             break
@@ -419,7 +454,11 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -
     _sections, questions = selectors.questionnaire(survey)
     conditions = _earlier_choice_options(questions, section)
     initial = (
-        {"title": section.title, "description": section.description, "show_if": [o.pk for o in section.show_if.all()]}
+        {
+            "title": section.title,
+            "description": section.description,
+            "show_if": [o.pk for o in section.show_if.all()],
+        }
         if section
         else None
     )
@@ -497,7 +536,10 @@ def survey_preview(request: HttpRequest, pk: int) -> HttpResponse:
     sections, questions = selectors.questionnaire(survey)
     checking = "check" in request.GET
     form = ResponseForm(
-        request.GET if checking else None, sections=sections, questions=questions, municipalities=municipality_list()
+        request.GET if checking else None,
+        sections=sections,
+        questions=questions,
+        municipalities=municipality_list(),
     )
     valid = checking and form.is_valid()
     return render(
@@ -511,7 +553,6 @@ def survey_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "place_geojson": municipality_geojson(municipality_list()) if _has_point(questions) else None,
         },
     )
-
 
 
 app_name = "surveys"

@@ -53,8 +53,21 @@ def add_question(office: Any, survey: Survey, kind: str, text: str, **overrides:
     )
 
 
-def make_survey(office: Any, process: Process, *, audience: str = Survey.Audience.ANYONE, public: bool = True, **kwargs: Any) -> Survey:
-    survey = services.survey_create(actor=office, process=process, title=kwargs.pop("title", "Zukunftsdialog"), audience=audience, **kwargs)
+def make_survey(
+    office: Any,
+    process: Process,
+    *,
+    audience: str = Survey.Audience.ANYONE,
+    public: bool = True,
+    **kwargs: Any,
+) -> Survey:
+    survey = services.survey_create(
+        actor=office,
+        process=process,
+        title=kwargs.pop("title", "Zukunftsdialog"),
+        audience=audience,
+        **kwargs,
+    )
     if public:
         Survey.objects.filter(pk=survey.pk).update(visibility=Survey.Visibility.PUBLIC)
         survey.refresh_from_db()
@@ -66,25 +79,60 @@ def full_survey(office: Any, process: Process, **kwargs: Any) -> tuple[Survey, d
     survey = make_survey(office, process, **kwargs)
     q: dict[str, Question] = {}
     q["transport"] = add_question(
-        office, survey, QuestionKind.SINGLE, "Wie kommen Sie zur Arbeit?", required=True, allow_other=True,
+        office,
+        survey,
+        QuestionKind.SINGLE,
+        "Wie kommen Sie zur Arbeit?",
+        required=True,
+        allow_other=True,
         options=["Auto", "Fahrrad", "Bus und Bahn"],
     )
     bike = q["transport"].options.get(text="Fahrrad")
-    q["bike_why"] = add_question(office, survey, QuestionKind.SHORT_TEXT, "Warum fahren Sie Rad?", required=True, show_if=[bike])
+    q["bike_why"] = add_question(
+        office, survey, QuestionKind.SHORT_TEXT, "Warum fahren Sie Rad?", required=True, show_if=[bike]
+    )
     q["topics"] = add_question(
-        office, survey, QuestionKind.MULTIPLE, "Welche Themen sind Ihnen wichtig?", min_choices=1, max_choices=2,
+        office,
+        survey,
+        QuestionKind.MULTIPLE,
+        "Welche Themen sind Ihnen wichtig?",
+        min_choices=1,
+        max_choices=2,
         options=["Mobilität", "Gesundheit", "Bildung"],
     )
     q["wish"] = add_question(office, survey, QuestionKind.LONG_TEXT, "Was wünschen Sie sich?", max_length=200)
     q["digital"] = add_question(
-        office, survey, QuestionKind.SCALE, "Wie digital ist der Kreis?", scale_max=5,
-        scale_min_label="gar nicht", scale_max_label="sehr",
+        office,
+        survey,
+        QuestionKind.SCALE,
+        "Wie digital ist der Kreis?",
+        scale_max=5,
+        scale_min_label="gar nicht",
+        scale_max_label="sehr",
     )
-    q["ranking"] = add_question(office, survey, QuestionKind.RANKING, "Ordnen Sie nach Wichtigkeit", options=["Breitband", "Radwege", "Ärzte"])
+    q["ranking"] = add_question(
+        office,
+        survey,
+        QuestionKind.RANKING,
+        "Ordnen Sie nach Wichtigkeit",
+        options=["Breitband", "Radwege", "Ärzte"],
+    )
     q["matrix"] = add_question(
-        office, survey, QuestionKind.MATRIX, "Wie zufrieden sind Sie?", scale_max=5, options=["Bus", "Internet"]
+        office,
+        survey,
+        QuestionKind.MATRIX,
+        "Wie zufrieden sind Sie?",
+        scale_max=5,
+        options=["Bus", "Internet"],
     )
-    q["age"] = add_question(office, survey, QuestionKind.NUMBER, "Wie viele Personen leben im Haushalt?", number_min=Decimal(1), number_max=Decimal(20))
+    q["age"] = add_question(
+        office,
+        survey,
+        QuestionKind.NUMBER,
+        "Wie viele Personen leben im Haushalt?",
+        number_min=Decimal(1),
+        number_max=Decimal(20),
+    )
     q["date"] = add_question(office, survey, QuestionKind.DATE, "Seit wann wohnen Sie hier?")
     q["place"] = add_question(office, survey, QuestionKind.POINT, "Wo fehlt ein Radweg?")
     return survey, q

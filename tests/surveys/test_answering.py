@@ -49,10 +49,14 @@ def test_anonymous_answer_is_stored_once_per_browser(client, survey, municipalit
     answer = client.post(url, valid_post(q, municipality))
     assert answer.status_code == 302
     response = Response.objects.get(survey=survey)
-    assert response.user is None and response.browser_token
-    assert response.municipality == municipality and response.age_group == "30-44"
+    assert response.user is None
+    assert response.browser_token
+    assert response.municipality == municipality
+    assert response.age_group == "30-44"
     assert response.channel == "online"
-    assert Answer.objects.filter(response=response, question=q["bike_why"], text="Weil es gesund ist").exists()
+    assert Answer.objects.filter(
+        response=response, question=q["bike_why"], text="Weil es gesund ist"
+    ).exists()
     assert Answer.objects.filter(response=response, question=q["ranking"]).count() == 3
     assert Answer.objects.get(response=response, question=q["place"]).latitude == Decimal("50.43")
     survey.refresh_from_db()
@@ -92,7 +96,9 @@ def test_wrong_input_gets_german_errors_and_keeps_what_was_typed(client, survey)
 def test_hidden_question_answers_are_dropped_and_its_required_does_not_apply(client, survey):
     survey, q = survey
     car = q["transport"].options.get(text="Auto")
-    data = valid_post(q, **{q["transport"].field_name: str(car.pk), q["bike_why"].field_name: "Sollte fehlen"})
+    data = valid_post(
+        q, **{q["transport"].field_name: str(car.pk), q["bike_why"].field_name: "Sollte fehlen"}
+    )
     assert client.post(survey.get_absolute_url(), data).status_code == 302
     assert not Answer.objects.filter(question=q["bike_why"]).exists()
     data = valid_post(q, **{q["transport"].field_name: str(car.pk), q["bike_why"].field_name: ""})
@@ -123,7 +129,9 @@ def test_signed_in_person_edits_her_response(client, office, process, municipali
     assert client.post(url, changed).status_code == 302
     response = Response.objects.get(survey=survey)
     assert response.user == person
-    assert list(Answer.objects.filter(question=q["wish"]).values_list("text", flat=True)) == ["Schnelleres Internet"]
+    assert list(Answer.objects.filter(question=q["wish"]).values_list("text", flat=True)) == [
+        "Schnelleres Internet"
+    ]
     assert "Schnelleres Internet" in client.get(url).content.decode()
     survey.refresh_from_db()
     assert survey.response_count == 1
@@ -151,7 +159,8 @@ def test_results_are_staff_only_until_published(client, survey, office):
     assert client.get(url).status_code == 403
     client.force_login(office)
     page = client.get(url)
-    assert page.status_code == 200 and "Fahrrad" in page.content.decode()
+    assert page.status_code == 200
+    assert "Fahrrad" in page.content.decode()
     client.post(reverse("surveys:results_publish", kwargs={"pk": survey.pk}), {"action": "publish"})
     client.logout()
     assert client.get(url).status_code == 200

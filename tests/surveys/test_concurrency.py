@@ -41,7 +41,9 @@ def test_one_response_per_person(setting):
     def request(index):
         def load():
             user = User.objects.get(pk=person_pk)
-            survey = Survey.objects.select_related("process").prefetch_related("process__phases").get(pk=survey_pk)
+            survey = (
+                Survey.objects.select_related("process").prefetch_related("process__phases").get(pk=survey_pk)
+            )
             answers = _answers(question_pk, index)
             return lambda: services.response_submit(
                 user=user, survey=survey, answers=answers, respondent=services.Respondent()

@@ -1,4 +1,4 @@
-"""Role × phase × survey-setting matrix for building, answering, editing, entering, importing and reading
+"""Role x phase x survey-setting matrix for building, answering, editing, entering, importing and reading
 results (STYLE.md rule 6). Each table is written out by hand: a row per role, a column per phase state."""
 
 import pytest
