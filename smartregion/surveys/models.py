@@ -323,3 +323,43 @@ class SurveyEvent(AuditEvent):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
+class ImportRun(models.Model):
+    """An XLSX import of paper questionnaires: all rows or none, its progress and its errors."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Failed: nothing imported")
+        DONE = "done", _("Imported")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    provenance = models.CharField(_("provenance"), max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import of questionnaires")
+        verbose_name_plural = _("imports of questionnaires")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.processed * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.DONE)

@@ -10,15 +10,18 @@ import io
 import secrets
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartregion.accounts.models import User
@@ -26,9 +29,21 @@ from smartregion.core.forms import add_service_error
 from smartregion.network.selectors import municipality_geojson, municipality_list
 from smartregion.participation.policy import Refusal, attempt_limited
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import EntryForm, QuestionForm, ResponseForm, SectionForm, SurveyForm
-from .models import CHOICE_KINDS, Answer, Channel, Option, Question, QuestionKind, Response, Section, Survey
+from .imports import MAX_FILE_BYTES, template_workbook
+from .models import (
+    CHOICE_KINDS,
+    Answer,
+    Channel,
+    ImportRun,
+    Option,
+    Question,
+    QuestionKind,
+    Response,
+    Section,
+    Survey,
+)
 from .policy import ANSWER_LIMIT, ENTRY_LIMIT, answer_refusal
 
 COOKIE_SALT = "surveys.browser"
@@ -176,6 +191,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
             "existing": existing,
             "may_build": user.has_perm("surveys.build_survey", survey),
             "may_enter": user.has_perm("surveys.enter_response", survey),
+            "may_import": user.has_perm("surveys.import_responses", survey),
             "may_view_results": user.has_perm("surveys.view_results", survey),
             "place_geojson": municipality_geojson(municipality_list()) if _has_point(questions) else None,
             "show_poll_results": survey.kind == Survey.Kind.POLL
@@ -364,6 +380,86 @@ def response_enter(request: HttpRequest, pk: int) -> HttpResponse:
         {"survey": survey, "form": form, "blocks": form.section_blocks()},
         status=status,
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in template (XLSX)"),
+        widget=forms.FileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+    provenance = forms.CharField(
+        label=gettext_lazy("Provenance"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("For rows without their own, e.g. 'Town hall Mendig'."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Please upload the filled-in template as an XLSX file."))
+        return upload
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The XLSX template of the survey: a column per answer, a row per paper form."""
+    survey = _survey_or_404(request, pk)
+    _may(request, "surveys.enter_response", survey)
+    _sections, questions = selectors.questionnaire(survey)
+    answer = HttpResponse(
+        template_workbook(survey, questions),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    answer["Content-Disposition"] = f'attachment; filename="umfrage-{survey.pk}-vorlage.xlsx"'
+    return answer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a filled-in template; the import runs as a task and its page shows the progress."""
+    survey = _survey_or_404(request, pk)
+    _may(request, "surveys.import_responses", survey)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                survey=survey,
+                created_by=_person(request),
+                file_name=upload.name[:200],
+                content=upload.read(),
+                provenance=form.cleaned_data["provenance"],
+            )
+            transaction.on_commit(lambda: tasks.import_responses.enqueue(run_id=run.pk))
+        return redirect("surveys:import_run", pk=survey.pk, run_pk=run.pk)
+    return render(
+        request,
+        "surveys/import.html",
+        {"survey": survey, "form": form, "runs": survey.imports.defer("content")[:10]},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def import_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    """An import's progress and result; htmx polls the fragment while it runs."""
+    survey = _survey_or_404(request, pk)
+    _may(request, "surveys.import_responses", survey)
+    run = get_object_or_404(ImportRun.objects.defer("content"), pk=run_pk, survey=survey)
+    template = (
+        "surveys/_import_status.html"
+        if request.headers.get("HX-Request") == "true"
+        else "surveys/import_run.html"
+    )
+    return render(request, template, {"survey": survey, "run": run})
 
 
 # --- Builder -------------------------------------------------------------------------------------------
@@ -566,6 +662,9 @@ urlpatterns = [
     path("<int:pk>/antworten/<int:answer_pk>/moderieren/", answer_moderate, name="moderate"),
     path("<int:pk>/antworten.<str:fmt>", responses_export, name="export"),
     path("<int:pk>/erfassen/", response_enter, name="enter"),
+    path("<int:pk>/import/", import_start, name="import"),
+    path("<int:pk>/import/vorlage.xlsx", import_template, name="import_template"),
+    path("<int:pk>/import/<int:run_pk>/", import_run, name="import_run"),
     path("<int:pk>/bearbeiten/", survey_build, name="build"),
     path("<int:pk>/veroeffentlichen/", survey_publish, name="publish"),
     path("<int:pk>/vorschau/", survey_preview, name="preview"),

@@ -86,3 +86,48 @@ def test_a_paper_form_is_entered_once(setting):
     assert all("A-0001" in str(error) for error in refused)
     assert Response.objects.filter(survey_id=survey_pk, paper_number="A-0001").count() == 1
     assert Survey.objects.get(pk=survey_pk).response_count == 1
+
+
+def _workbook(survey_pk, numbers):
+    import io
+
+    from openpyxl import load_workbook
+
+    from smartregion.surveys.imports import template_workbook
+    from smartregion.surveys.selectors import questionnaire
+
+    survey = Survey.objects.get(pk=survey_pk)
+    _sections, questions = questionnaire(survey)
+    book = load_workbook(io.BytesIO(template_workbook(survey, questions)))
+    for number in numbers:
+        book.active.append([number, "paper", "Rathaus", "Ja", "", ""])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def test_sixteen_importers_never_duplicate_a_form(setting):
+    from smartregion.surveys.imports import responses_import
+    from smartregion.surveys.models import ImportRun
+
+    survey_pk, _question_pk, office_pk = setting
+    content = _workbook(survey_pk, [f"B{n}" for n in range(1, 6)])
+    run_pks = [
+        ImportRun.objects.create(
+            survey_id=survey_pk, created_by_id=office_pk, file_name="b.xlsx", content=content
+        ).pk
+        for _ in range(THREADS)
+    ]
+
+    def request(index):
+        def load():
+            run = ImportRun.objects.get(pk=run_pks[index])
+            return lambda: responses_import(run)
+
+        return load
+
+    outcomes = race([request(i) for i in range(THREADS)])
+    statuses = Counter(run.status for run in outcomes)
+    assert statuses == {"done": 1, "failed": THREADS - 1}
+    assert Response.objects.filter(survey_id=survey_pk).count() == 5
+    assert Survey.objects.get(pk=survey_pk).response_count == 5
