@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
+from smartregion.network.models import Region
 from smartregion.network.selectors import municipality_geojson, municipality_list
 from smartregion.participation.policy import Refusal, attempt_limited
 
@@ -44,6 +45,7 @@ from .models import (
     Section,
     Survey,
 )
+from .pdf import questionnaire_pdf
 from .policy import ANSWER_LIMIT, ENTRY_LIMIT, answer_refusal
 
 COOKIE_SALT = "surveys.browser"
@@ -262,6 +264,27 @@ def question_texts(request: HttpRequest, pk: int, question_pk: int) -> HttpRespo
         "surveys/question_texts.html",
         {"survey": survey, "question": question, "page": page, "may_moderate": moderate},
     )
+
+
+@require_GET
+def survey_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire, print-friendly: boxes to tick and lines to write on."""
+    survey = _survey_or_404(request, pk)
+    sections, questions = selectors.questionnaire(survey)
+    form = ResponseForm(sections=sections, questions=questions)
+    return render(request, "surveys/print.html", {"survey": survey, "blocks": form.section_blocks()})
+
+
+@require_GET
+def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire as a PDF for town halls and events."""
+    survey = _survey_or_404(request, pk)
+    sections, questions = selectors.questionnaire(survey)
+    region = Region.objects.first()
+    body = questionnaire_pdf(survey, sections, questions, region_name=region.name if region else "")
+    answer = HttpResponse(body, content_type="application/pdf")
+    answer["Content-Disposition"] = f'inline; filename="umfrage-{survey.pk}.pdf"'
+    return answer
 
 
 # --- Staff: results, moderation, exports, entry -----------------------------------------------------------
@@ -657,6 +680,8 @@ urlpatterns = [
     path("neu/", survey_create, name="create"),
     path("<int:pk>/", survey_detail, name="survey"),
     path("<int:pk>/ergebnisse/", survey_results, name="results"),
+    path("<int:pk>/drucken/", survey_print, name="print"),
+    path("<int:pk>/fragebogen.pdf", survey_pdf, name="pdf"),
     path("<int:pk>/ergebnisse/veroeffentlichen/", results_publish, name="results_publish"),
     path("<int:pk>/ergebnisse/fragen/<int:question_pk>/", question_texts, name="texts"),
     path("<int:pk>/antworten/<int:answer_pk>/moderieren/", answer_moderate, name="moderate"),

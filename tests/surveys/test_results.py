@@ -170,3 +170,16 @@ def test_kinds_are_complete():
         "point",
     }
     assert Survey.Audience.values == ["anyone", "signed_in"]
+
+
+def test_paper_questionnaire_pdf_and_print_page(client, survey_and_questions):
+    survey, _q = survey_and_questions
+    pdf = client.get(reverse("surveys:pdf", kwargs={"pk": survey.pk}))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    page = client.get(reverse("surveys:print", kwargs={"pk": survey.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "sr-print-box" in html
+    assert "Wie zufrieden sind Sie?" in html
