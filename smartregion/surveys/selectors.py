@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet, Window
+from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.accounts.predicates import is_coordinator, is_moderator, is_program_office
 from smartregion.network.models import Municipality
-from smartregion.participation.models import Process
+from smartregion.participation.models import Phase, Process
 from smartregion.program.selectors import Bar, ChartRow
 
 from .models import (
@@ -85,6 +86,27 @@ def polls_for(*, process: Process | None = None, start_page: bool = False) -> Qu
     if start_page:
         return qs.filter(on_start_page=True)
     return qs.filter(process=process)
+
+
+def poll_closed(survey: Survey, now: Any = None) -> bool:
+    """Every survey phase of the poll's process is over (reads the prefetched phases)."""
+    now = now or timezone.now()
+    phases = [phase for phase in survey.process.phases.all() if phase.kind == Phase.Kind.SURVEY]
+    return bool(phases) and all(phase.ends_at <= now for phase in phases)
+
+
+def poll_questions(polls: list[Survey]) -> dict[int, Question]:
+    """The first question of each poll, with its options and section (three queries for all polls)."""
+    questions = (
+        Question.objects.filter(survey__in=polls)
+        .select_related("section")
+        .prefetch_related("options", "show_if")
+        .order_by("survey_id", "section__position", "position", "id")
+    )
+    first: dict[int, Question] = {}
+    for question in questions:
+        first.setdefault(question.survey_id, question)
+    return first
 
 
 # --- Results -------------------------------------------------------------------------------------------
@@ -384,3 +406,62 @@ def personal_data_export_for(user: Any) -> dict[str, Any]:
             for response in responses
         ]
     }
+
+
+# --- Open data -----------------------------------------------------------------------------------------
+
+
+def published_surveys() -> QuerySet[Survey]:
+    """Public surveys of public processes whose results are published."""
+    return survey_list(viewer=None).filter(results_published_at__isnull=False)
+
+
+def published_result_rows() -> Iterator[tuple[Any, ...]]:
+    """The counts of every choice, scale value, rank and matrix cell of the published surveys: one grouped
+    query for all answers, two for the questions and options, whatever the number of surveys. No text."""
+    surveys = {survey.pk: survey for survey in published_surveys()}
+    questions = {
+        question.pk: question
+        for question in Question.objects.filter(survey__in=list(surveys))
+        .prefetch_related("options")
+        .order_by("survey_id", "section__position", "position", "id")
+    }
+    numbers: dict[int, int] = {}
+    position: dict[int, int] = defaultdict(int)
+    for question in questions.values():
+        position[question.survey_id] += 1
+        numbers[question.pk] = position[question.survey_id]
+    options = {option.pk: option.text for question in questions.values() for option in question.options.all()}
+    counted = (*CHOICE_KINDS, QuestionKind.SCALE, QuestionKind.RANKING, QuestionKind.MATRIX)
+    counts = (
+        Answer.objects.filter(question__in=list(questions), question__kind__in=counted)
+        .values("question_id", "option_id", "number")
+        .annotate(n=Count("id"))
+        .order_by("question_id", "option_id", "number")
+    )
+    for item in counts:
+        question = questions[item["question_id"]]
+        survey = surveys[question.survey_id]
+        label = options.get(item["option_id"], "") if item["option_id"] else ""
+        if not label and question.kind in CHOICE_KINDS:
+            label = str(_("Other"))
+        yield (
+            survey.pk,
+            survey.title,
+            numbers[question.pk],
+            question.text,
+            question.kind,
+            label,
+            item["number"],
+            item["n"],
+        )
+
+
+def published_results_version() -> tuple[Any, ...]:
+    """When the published results last changed: the newest publication and response, and the counts."""
+    facts = (
+        published_surveys()
+        .order_by()
+        .aggregate(published=Max("results_published_at"), responses=Sum("response_count"), count=Count("pk"))
+    )
+    return facts["published"], facts["responses"], facts["count"]

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.accounts.models import User
+from smartregion.core.pagecache import pages_changed
 from smartregion.network.models import Municipality
+from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
 from smartregion.participation.models import Process
 
 from .models import (
@@ -42,6 +44,9 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 
 
 def _event(survey: Survey, actor: Any, kind: str, note: str = "", **data: Any) -> None:
+    """Record what changed; a quick poll's change also retires the cached process pages showing it."""
+    if survey.kind == Survey.Kind.POLL:
+        pages_changed(PARTICIPATION_PAGES)
     SurveyEvent.objects.create(
         survey=survey,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

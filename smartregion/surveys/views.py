@@ -181,6 +181,10 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
                 return answer
         if status == 200:
             status = 400
+    show_poll_results = survey.kind == Survey.Kind.POLL and (
+        selectors.poll_closed(survey)
+        or (survey.show_results == Survey.ShowResults.AFTER_VOTING and (already or existing is not None))
+    )
     page = render(
         request,
         "surveys/survey_detail.html",
@@ -196,11 +200,9 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
             "may_import": user.has_perm("surveys.import_responses", survey),
             "may_view_results": user.has_perm("surveys.view_results", survey),
             "place_geojson": municipality_geojson(municipality_list()) if _has_point(questions) else None,
-            "show_poll_results": survey.kind == Survey.Kind.POLL
-            and (already or existing is not None)
-            and survey.show_results == Survey.ShowResults.AFTER_VOTING,
+            "show_poll_results": show_poll_results,
             "results": selectors.survey_results(survey=survey, filters=selectors.ResultFilters())
-            if survey.kind == Survey.Kind.POLL
+            if show_poll_results
             else None,
         },
         status=status,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from smartregion.surveys.models import Answer, Response, Survey
 
 from ..factories import UserFactory
-from .factories import full_survey, survey_process
+from .factories import full_survey, now_plus, survey_process
 
 
 def valid_post(q, municipality=None, **overrides):
@@ -164,3 +164,44 @@ def test_results_are_staff_only_until_published(client, survey, office):
     client.post(reverse("surveys:results_publish", kwargs={"pk": survey.pk}), {"action": "publish"})
     client.logout()
     assert client.get(url).status_code == 200
+
+
+def _poll(office, process, show_results):
+    from smartregion.surveys.models import QuestionKind
+
+    from .factories import add_question, make_survey
+
+    poll = make_survey(
+        office,
+        process,
+        kind=Survey.Kind.POLL,
+        title="Tempo 30?",
+        show_results=show_results,
+        on_start_page=True,
+    )
+    question = add_question(
+        office, poll, QuestionKind.SINGLE, "Tempo 30 in Ortskernen?", required=True, options=["Ja", "Nein"]
+    )
+    return poll, question
+
+
+def test_quick_poll_on_the_process_and_start_page_shows_results_after_voting(client, office, process):
+    poll, question = _poll(office, process, Survey.ShowResults.AFTER_VOTING)
+    assert "Tempo 30 in Ortskernen?" in client.get(process.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+    assert "Tempo 30 in Ortskernen?" in home
+    assert "Bisherige Ergebnisse" not in client.get(poll.get_absolute_url()).content.decode()
+    yes = question.options.get(text="Ja")
+    assert client.post(poll.get_absolute_url(), {question.field_name: str(yes.pk)}).status_code == 302
+    page = client.get(poll.get_absolute_url()).content.decode()
+    assert "Bisherige Ergebnisse" in page
+    assert "100,0 %" in page
+
+
+def test_quick_poll_results_only_after_closing(client, office, process):
+    poll, question = _poll(office, process, Survey.ShowResults.AFTER_CLOSING)
+    yes = question.options.get(text="Ja")
+    client.post(poll.get_absolute_url(), {question.field_name: str(yes.pk)})
+    assert "Bisherige Ergebnisse" not in client.get(poll.get_absolute_url()).content.decode()
+    process.phases.update(starts_at=now_plus(-5), ends_at=now_plus(-1))
+    assert "Bisherige Ergebnisse" in client.get(poll.get_absolute_url()).content.decode()

@@ -183,3 +183,18 @@ def test_paper_questionnaire_pdf_and_print_page(client, survey_and_questions):
     html = page.content.decode()
     assert "sr-print-box" in html
     assert "Wie zufrieden sind Sie?" in html
+
+
+def test_published_results_are_an_open_dataset(client, office, survey_and_questions, municipality):
+    survey, q = survey_and_questions
+    _respond(survey, q, municipality, n=3)
+    url = reverse("opendata:download", kwargs={"slug": "umfrageergebnisse", "fmt": "csv"})
+    before = client.get(url)
+    assert before.status_code == 200
+    assert "Wie kommen Sie zur Arbeit?" not in b"".join(before.streaming_content).decode("utf-8-sig")
+    services.results_publish(actor=office, survey=survey, published=True)
+    body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    transport = [row for row in rows if row[3] == "Wie kommen Sie zur Arbeit?"]
+    assert sum(int(row[-1]) for row in transport) == 3
+    assert not [row for row in rows if "Wunsch" in ",".join(row)]  # free texts are not part of it
