@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.network.models import Municipality
+from smartregion.network.models import Municipality, Region
 from smartregion.network.selectors import municipality_list
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import Channel, Idea, IdeaStatus
@@ -386,7 +386,9 @@ def _survey_result_version() -> Version:
     from smartregion.surveys.selectors import published_results_version
 
     published, responses, count = published_results_version()
-    return Version(published, _fingerprint(published, responses, count))
+    # Before any result is published the (empty) dataset dates from the region's setup.
+    modified = published or Region.objects.aggregate(modified=Max("updated_at"))["modified"]
+    return Version(modified, _fingerprint(published, responses, count))
 
 
 def _survey_result_rows() -> Iterator[Row]:

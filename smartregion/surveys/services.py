@@ -23,6 +23,7 @@ from smartregion.network.models import Municipality
 from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
 from smartregion.participation.models import Process
 
+from .apps import PAGES as SURVEY_PAGES
 from .models import (
     ASSISTED_CHANNELS,
     OPTION_KINDS,
@@ -47,6 +48,7 @@ def _event(survey: Survey, actor: Any, kind: str, note: str = "", **data: Any) -
     """Record what changed; a quick poll's change also retires the cached process pages showing it."""
     if survey.kind == Survey.Kind.POLL:
         pages_changed(PARTICIPATION_PAGES)
+    pages_changed(SURVEY_PAGES)
     SurveyEvent.objects.create(
         survey=survey,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -279,6 +281,8 @@ class Respondent:
 
 
 def _store_answers(response: Response, answers: Sequence[Answer]) -> None:
+    # The cached public results show the new figures once this commits.
+    pages_changed(SURVEY_PAGES)
     for answer in answers:
         answer.response = response
     Answer.objects.bulk_create(answers)

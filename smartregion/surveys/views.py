@@ -26,11 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
+from smartregion.core.pagecache import cache_public_page
 from smartregion.network.models import Region
 from smartregion.network.selectors import municipality_geojson, municipality_list
 from smartregion.participation.policy import Refusal, attempt_limited
 
 from . import selectors, services, tasks
+from .apps import PAGES
 from .forms import EntryForm, QuestionForm, ResponseForm, SectionForm, SurveyForm
 from .imports import MAX_FILE_BYTES, template_workbook
 from .models import (
@@ -229,6 +231,7 @@ def _filters(request: HttpRequest, survey: Survey) -> tuple[selectors.ResultFilt
 
 
 @require_GET
+@cache_public_page(PAGES)
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     """The results per question: a chart and the same figures as a table, filtered by municipality and
     channel; staff see them live, everyone once they are published."""
