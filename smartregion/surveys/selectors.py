@@ -198,7 +198,11 @@ def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per
     _sections, questions = questionnaire(survey)
     responses = filtered_responses(survey, filters)
     total = responses.count()
-    answers = Answer.objects.filter(question__survey=survey, response__in=responses.values("pk"))
+    question_ids = [question.pk for question in questions]
+    answers = Answer.objects.filter(question_id__in=question_ids)
+    if filters.municipality is not None or filters.channel:
+        answers = answers.filter(response__in=responses.values("pk"))
+    # Unfiltered, the counts are read off the index (question, option, number) alone, without a join.
     counted_kinds = (*CHOICE_KINDS, QuestionKind.SCALE, QuestionKind.RANKING, QuestionKind.MATRIX)
     counts: dict[int, dict[tuple[int | None, Decimal | None], int]] = defaultdict(dict)
     for item in (

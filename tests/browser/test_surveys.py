@@ -112,7 +112,9 @@ def test_build_answer_enter_import_and_publish(page: Page, transactional_db: Non
     audit.check(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Vorlage herunterladen (XLSX)").click()
-    book = load_workbook(download.value.path())
+    template = tmp_path / "vorlage.xlsx"
+    download.value.save_as(template)
+    book = load_workbook(template)
     sheet = book.active
     sheet.append(["P-2", "Papierfragebogen", "Rathaus", "Nein", "", "Andernach", ""])
     sheet.append(["P-3", "Papierfragebogen", "Rathaus", "Vielleicht", "", "Andernach", ""])
