@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.accounts.predicates import is_coordinator, is_moderator, is_program_office
+from smartregion.core.spreadsheets import spreadsheet_text
 from smartregion.network.models import Municipality
 from smartregion.participation.models import Phase, Process
 from smartregion.program.selectors import Bar, ChartRow
@@ -375,7 +376,8 @@ def export_rows(survey: Survey, questions: list[Question]) -> Iterator[list[Any]
                         parts.append(str(answer.number.normalize()))
                     elif answer.text:
                         parts.append(answer.text)
-                row.append("; ".join(parts))
+                # Free text a spreadsheet would run as a formula is quoted (CSV injection).
+                row.append(spreadsheet_text("; ".join(parts)))
         yield row
 
 

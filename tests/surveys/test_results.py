@@ -198,3 +198,13 @@ def test_published_results_are_an_open_dataset(client, office, survey_and_questi
     transport = [row for row in rows if row[3] == "Wie kommen Sie zur Arbeit?"]
     assert sum(int(row[-1]) for row in transport) == 3
     assert not [row for row in rows if "Wunsch" in ",".join(row)]  # free texts are not part of it
+
+
+def test_export_quotes_text_that_a_spreadsheet_would_run(client, office, survey_and_questions, municipality):
+    survey, q = survey_and_questions
+    _respond(survey, q, municipality, n=1)
+    Answer.objects.filter(question=q["wish"]).update(text="=HYPERLINK(1)")
+    client.force_login(office)
+    url = reverse("surveys:export", kwargs={"pk": survey.pk, "fmt": "csv"})
+    export = client.get(url).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in export
