@@ -10,6 +10,7 @@ from smartregion.api.main import api
 from smartregion.participation.models import Idea
 from smartregion.program.models import Indicator
 from smartregion.strategy.models import Measure
+from smartregion.surveys.models import Survey
 
 from ..personal_data import SeededSecrets, assert_no_leak, seed_personal_data
 
@@ -32,6 +33,7 @@ def api_addresses() -> list[tuple[str, str]]:
             "entwurf-intern",
         ],
         "indicator_id": list(Indicator.objects.values_list("pk", flat=True)),
+        "survey_id": list(Survey.objects.values_list("pk", flat=True)),
     }
     addresses = []
     for path, operations in api.get_openapi_schema()["paths"].items():
