@@ -17,6 +17,7 @@ urlpatterns = [
     path("programm/", include("smartregion.program.urls")),
     path("veranstaltungen/", include("smartregion.events.urls")),
     path("offene-daten/", include("smartregion.opendata.urls")),
+    path("umfragen/", include("smartregion.surveys.urls")),
     path("api/v1/docs", documentation, name="api_docs"),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", not_found),

@@ -171,8 +171,47 @@ def seed_personal_data(*, municipality: Any, office: Any, measure: Any) -> Seede
     secrets.personal["staff e-mail"] = office.email
     secrets.personal["staff name"] = office.display_name
 
+    _seed_survey(secrets, process=process, office=office, author=author, municipality=municipality)
+
     secrets.objects.update(process=process, draft=draft, idea=idea, assisted=assisted, author=author)
     return secrets
+
+
+def _seed_survey(
+    secrets: SeededSecrets, *, process: Any, office: Any, author: Any, municipality: Any
+) -> None:
+    """A published survey: a signed-in person's response, a paper form with its provenance and number,
+    and a free text the office hid because it names a person. Only the question and counts are public."""
+    from smartregion.surveys import services as survey_services
+    from smartregion.surveys.models import Answer, QuestionKind, Response
+
+    from .surveys.factories import add_question, make_survey
+
+    survey = make_survey(office, process, title="Umfrage Datenschutzprobe")
+    choice = add_question(
+        office, survey, QuestionKind.SINGLE, "Öffentliche Frage Quitte?", options=["Ja", "Nein"]
+    )
+    text = add_question(office, survey, QuestionKind.LONG_TEXT, "Was wünschen Sie sich?")
+    own = Response.objects.create(
+        survey=survey, user=author, municipality=municipality, submitted_at=timezone.now()
+    )
+    paper = Response.objects.create(
+        survey=survey,
+        channel="paper",
+        provenance="Herkunftsgeheimnis Mispel",
+        paper_number="Bogengeheimnis-4711",
+        entered_by=office,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.create(response=own, question=choice, option=choice.options.first())
+    Answer.objects.create(response=paper, question=choice, option=choice.options.last())
+    named = Answer.objects.create(response=own, question=text, text="Nachbar Geheimrat Schlehe ist schuld")
+    survey_services.answer_set_hidden(actor=office, answer=named, hidden=True)
+    survey_services.results_publish(actor=office, survey=survey, published=True)
+    secrets.public["survey question"] = "Öffentliche Frage Quitte?"
+    secrets.hidden["hidden survey text"] = "Geheimrat Schlehe"
+    secrets.personal["paper provenance"] = "Herkunftsgeheimnis Mispel"
+    secrets.personal["paper form number"] = "Bogengeheimnis-4711"
 
 
 def readable_text(response: Any) -> str:

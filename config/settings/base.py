@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "smartregion.network",
     "smartregion.strategy",
     "smartregion.participation",
+    "smartregion.surveys",
     "smartregion.program",
     "smartregion.events",
     "smartregion.opendata",

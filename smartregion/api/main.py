@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import problems
-from .endpoints import events, network, participation, strategy
+from .endpoints import events, network, participation, strategy, surveys
 
 DESCRIPTION = """Die öffentliche Schnittstelle von SmartRegion: alles, was die Seiten öffentlich zeigen,
 als JSON, und für angemeldete Personen Ideen einreichen, unterstützen und kommentieren.
@@ -65,6 +65,7 @@ api.add_router("", network.router)
 api.add_router("", participation.router)
 api.add_router("", strategy.router)
 api.add_router("", events.router)
+api.add_router("", surveys.router)
 
 
 def documentation(request: HttpRequest) -> HttpResponse:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from smartregion.network.models import Municipality
+from smartregion.network.models import Municipality, Region
 from smartregion.network.selectors import municipality_list
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import Channel, Idea, IdeaStatus
@@ -422,6 +422,24 @@ def _municipality_version() -> Version:
     return Version(facts["modified"], _fingerprint(facts["modified"], facts["count"]))
 
 
+# --- Survey results ------------------------------------------------------------------------------------
+
+
+def _survey_result_version() -> Version:
+    from smartregion.surveys.selectors import published_results_version
+
+    published, responses, count = published_results_version()
+    # Before any result is published the (empty) dataset dates from the region's setup.
+    modified = published or Region.objects.aggregate(modified=Max("updated_at"))["modified"]
+    return Version(modified, _fingerprint(published, responses, count))
+
+
+def _survey_result_rows() -> Iterator[Row]:
+    from smartregion.surveys.selectors import published_result_rows
+
+    return published_result_rows()
+
+
 # --- The registry --------------------------------------------------------------------------------------
 
 _MEASURE_ID = Column("measure_id", INTEGER, _("Number of the measure (column id of the measures dataset)"))
@@ -613,6 +631,29 @@ DATASETS: tuple[Dataset, ...] = (
         version=_municipality_version,
         point=("latitude", "longitude"),
         accrual_periodicity="ANNUAL",
+    ),
+    Dataset(
+        slug="umfrageergebnisse",
+        title=_("Survey results"),
+        description=_(
+            "The published results of the surveys and quick polls: per question how often each answer, "
+            "scale value, rank and matrix value was given, on every channel (online, paper, events, "
+            "telephone). Free texts and the respondents are not part of the data."
+        ),
+        keywords=(_("participation"), _("surveys"), _("citizen participation")),
+        themes=(GOVE, SOCI),
+        columns=(
+            Column("survey_id", INTEGER, _("Number of the survey")),
+            Column("survey", TEXT, _("Title of the survey")),
+            Column("question_number", INTEGER, _("Number of the question in the survey")),
+            Column("question", TEXT, _("Question")),
+            Column("question_kind", TEXT, _("Kind of question (code)")),
+            Column("answer", TEXT, _("Answer, ranked option or matrix row; empty for a scale")),
+            Column("value", NUMBER, _("Scale value, rank or matrix value; empty for a choice")),
+            Column("count", INTEGER, _("How often it was given")),
+        ),
+        rows=_survey_result_rows,
+        version=_survey_result_version,
     ),
 )
 

@@ -18,6 +18,7 @@ class Feature(models.TextChoices):
     PROPOSE = "propose", _("Submit ideas")
     COMMENT = "comment", _("Comment")
     SUPPORT = "support", _("Support ideas")
+    ANSWER = "answer", _("Answer surveys")
 
 
 class Process(TimeStampedModel):
@@ -77,6 +78,7 @@ class Phase(models.Model):
         ASSESSMENT = "assessment", _("Assessment")
         DECISION = "decision", _("Decision")
         IMPLEMENTATION = "implementation", _("Implementation")
+        SURVEY = "survey", _("Survey")
 
     process = models.ForeignKey(
         Process, verbose_name=_("process"), on_delete=models.CASCADE, related_name="phases"
@@ -117,6 +119,7 @@ PHASE_FEATURES: dict[Phase.Kind, frozenset[str]] = {
     Phase.Kind.ASSESSMENT: frozenset(),
     Phase.Kind.DECISION: frozenset(),
     Phase.Kind.IMPLEMENTATION: frozenset({Feature.COMMENT}),
+    Phase.Kind.SURVEY: frozenset({Feature.ANSWER}),
 }
 
 

@@ -14,6 +14,7 @@ from smartregion.participation.models import Process
 from smartregion.program import demo as program_demo
 from smartregion.strategy import demo as strategy_demo
 from smartregion.strategy.models import Measure
+from smartregion.surveys import demo as surveys_demo
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def seed_all() -> DemoData:
     strategy_demo.seed_versions()
     events_demo.seed_events(people=people, municipalities=municipalities, process=process)
     seed_home_municipalities(municipalities)
+    surveys_demo.seed_surveys(people=people, municipalities=municipalities, process=process)
     return DemoData(
         region=region, municipalities=municipalities, people=people, process=process, measures=measures
     )

@@ -11,6 +11,7 @@ from smartregion.events.models import Event, EventFormat, Registration
 from smartregion.participation.models import Idea
 from smartregion.program.models import Indicator
 from smartregion.strategy.models import Measure
+from smartregion.surveys.models import Survey
 
 from ..events.factories import EventFactory
 from ..personal_data import SeededSecrets, assert_no_leak, seed_personal_data
@@ -59,6 +60,7 @@ def api_addresses() -> list[tuple[str, str]]:
             *Event.objects.values_list("slug", flat=True),
         ],
         "indicator_id": list(Indicator.objects.values_list("pk", flat=True)),
+        "survey_id": list(Survey.objects.values_list("pk", flat=True)),
     }
     addresses = []
     for path, operations in api.get_openapi_schema()["paths"].items():

@@ -67,6 +67,7 @@ def public_data(db, municipality, program, make_measure, office):  # noqa: F811 
     fill_measure(measure, office, program)
     unpublished = make_measure(title="Unveröffentlichte Maßnahme Schublade", published=False)
     fill_measure(unpublished, office, program, title="Schubladen-Meilenstein")
+    survey = _published_survey(process, office)
     return {
         "process": process,
         "located": located,
@@ -76,7 +77,23 @@ def public_data(db, municipality, program, make_measure, office):  # noqa: F811 
         "hidden": hidden,
         "measure": measure,
         "unpublished": unpublished,
+        "survey": survey,
     }
+
+
+def _published_survey(process, office):
+    """A survey with one answer and its results published (the survey results dataset)."""
+    from smartregion.surveys import services
+    from smartregion.surveys.models import Answer, QuestionKind, Response
+
+    from ..surveys.factories import add_question, make_survey
+
+    survey = make_survey(office, process, title="Radumfrage")
+    question = add_question(office, survey, QuestionKind.SINGLE, "Fahren Sie Rad?", options=["Ja", "Nein"])
+    response = Response.objects.create(survey=survey, submitted_at="2026-01-01T00:00Z")
+    Answer.objects.create(response=response, question=question, option=question.options.first())
+    services.results_publish(actor=office, survey=survey, published=True)
+    return survey
 
 
 # What must never appear in any download, feed or the catalogue (titles of non-public content).

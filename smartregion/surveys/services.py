@@ -1,0 +1,390 @@
+"""The only writes of surveys: building questionnaires, responses on every channel, publishing, moderation.
+
+Each service asks the rules itself (``user.has_perm``), so pages, the API and imports cannot disagree.
+One response per person and one per browser are decided by unique constraints: the insert runs in a
+savepoint, and the loser of a race edits the winner's response (a person) or is told it already
+answered (a browser), never a second row and never a 500.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartregion.accounts.models import User
+from smartregion.core.pagecache import pages_changed
+from smartregion.network.models import Municipality
+from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
+from smartregion.participation.models import Process
+
+from .apps import PAGES as SURVEY_PAGES
+from .models import (
+    ASSISTED_CHANNELS,
+    OPTION_KINDS,
+    Answer,
+    Option,
+    Question,
+    Response,
+    Section,
+    Survey,
+    SurveyEvent,
+)
+
+Actor = User | AnonymousUser
+
+
+def _require(user: Any, perm: str, obj: Any) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(perm)
+
+
+def _event(survey: Survey, actor: Any, kind: str, note: str = "", **data: Any) -> None:
+    """Record what changed; a quick poll's change also retires the cached process pages showing it."""
+    if survey.kind == Survey.Kind.POLL:
+        pages_changed(PARTICIPATION_PAGES)
+    pages_changed(SURVEY_PAGES)
+    SurveyEvent.objects.create(
+        survey=survey,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        note=note,
+        data=data,
+    )
+
+
+# --- Building ------------------------------------------------------------------------------------------
+
+
+def survey_create(*, actor: User, process: Process, title: str, **settings: Any) -> Survey:
+    """A new draft survey (or quick poll) in a process, with a first section."""
+    _require(actor, "surveys.build_survey", process)
+    with transaction.atomic():
+        survey = Survey.objects.create(process=process, title=title, **settings)
+        Section.objects.create(
+            survey=survey, title=title if survey.kind == Survey.Kind.POLL else _("Questions")
+        )
+        _event(survey, actor, "created")
+    return survey
+
+
+def survey_update(*, actor: User, survey: Survey, **settings: Any) -> Survey:
+    """Change a survey's settings (title, description, audience, visibility, poll display)."""
+    _require(actor, "surveys.build_survey", survey)
+    with transaction.atomic():
+        Survey.objects.filter(pk=survey.pk).update(**settings, updated_at=timezone.now())
+        changed = sorted(settings)
+        _event(survey, actor, "settings_changed", fields=changed)
+    survey.refresh_from_db()
+    return survey
+
+
+def section_save(
+    *,
+    actor: User,
+    survey: Survey,
+    section: Section | None,
+    title: str,
+    description: str,
+    show_if: Sequence[Option],
+) -> Section:
+    """Add or change a section; its condition may name options of questions in earlier sections."""
+    _require(actor, "surveys.build_survey", survey)
+    with transaction.atomic():
+        if section is None:
+            last = survey.sections.order_by("-position").values_list("position", flat=True).first()
+            section = Section.objects.create(
+                survey=survey, title=title, description=description, position=(last or 0) + 1
+            )
+        else:
+            section.title, section.description = title, description
+            section.save(update_fields=["title", "description"])
+        section.show_if.set(show_if)
+        _event(survey, actor, "section_saved", section=section.pk)
+    return section
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    """What the builder form sends for a question (cleaned)."""
+
+    section: Section
+    kind: str
+    text: str
+    help_text: str
+    required: bool
+    shuffle_options: bool
+    allow_other: bool
+    min_choices: int | None
+    max_choices: int | None
+    max_length: int | None
+    scale_max: int | None
+    scale_min_label: str
+    scale_max_label: str
+    number_min: Any
+    number_max: Any
+    options: list[str]
+    show_if: list[Option]
+
+
+# What a wording fix may change once answers exist; everything else would change what earlier answers mean.
+WORDING_FIELDS = ("text", "help_text", "scale_min_label", "scale_max_label")
+
+
+def _meaning_changes(question: Question, data: QuestionData) -> list[str]:
+    changed = [
+        name
+        for name in (
+            "section",
+            "kind",
+            "required",
+            "shuffle_options",
+            "allow_other",
+            "min_choices",
+            "max_choices",
+            "max_length",
+            "scale_max",
+            "number_min",
+            "number_max",
+        )
+        if getattr(question, name) != getattr(data, name)
+    ]
+    if len(data.options) != len(question.options.all()):
+        changed.append("options")
+    if {o.pk for o in data.show_if} != {o.pk for o in question.show_if.all()}:
+        changed.append("show_if")
+    return changed
+
+
+def question_save(
+    *, actor: User, survey: Survey, question: Question | None, data: QuestionData, note: str = ""
+) -> Question:
+    """Add or change a question with its options (one text per option, in order).
+
+    Once the survey has responses, only the wording may change (texts of the question, its help, its
+    scale's ends and its options, one for one) and the change needs a note, which the history keeps.
+    """
+    _require(actor, "surveys.build_survey", survey)
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        answered = locked.responses.exists()
+        if question is None:
+            if answered:
+                raise ValidationError(_("This survey already has answers: no questions can be added."))
+            last = data.section.questions.order_by("-position").values_list("position", flat=True).first()
+            question = Question(survey=survey, position=(last or 0) + 1)
+        elif answered:
+            if changed := _meaning_changes(question, data):
+                raise ValidationError(
+                    _(
+                        "This survey already has answers: only the wording may be corrected "
+                        "(not changed: %(fields)s)."
+                    )
+                    % {"fields": ", ".join(changed)}
+                )
+            if not note.strip():
+                raise ValidationError({"note": _("Please say in a note what you corrected and why.")})
+        for name in (
+            "section",
+            "kind",
+            "text",
+            "help_text",
+            "required",
+            "shuffle_options",
+            "allow_other",
+            "min_choices",
+            "max_choices",
+            "max_length",
+            "scale_max",
+            "scale_min_label",
+            "scale_max_label",
+            "number_min",
+            "number_max",
+        ):
+            setattr(question, name, getattr(data, name))
+        question.save()
+        existing = list(question.options.all()) if question.pk else []
+        texts = data.options if data.kind in OPTION_KINDS else []
+        for position, text in enumerate(texts):
+            if position < len(existing):
+                option = existing[position]
+                if option.text != text or option.position != position:
+                    option.text, option.position = text, position
+                    option.save(update_fields=["text", "position"])
+            else:
+                Option.objects.create(question=question, text=text, position=position)
+        for option in existing[len(texts) :]:
+            option.delete()
+        question.show_if.set(data.show_if)
+        _event(
+            survey, actor, "wording_fixed" if answered else "question_saved", note=note, question=question.pk
+        )
+    return question
+
+
+def question_delete(*, actor: User, question: Question) -> None:
+    """Remove a question from a survey that has no answers yet."""
+    survey = question.survey
+    _require(actor, "surveys.build_survey", survey)
+    with transaction.atomic():
+        Survey.objects.select_for_update().get(pk=survey.pk)
+        if survey.responses.exists():
+            raise ValidationError(_("This survey already has answers: questions cannot be removed."))
+        _event(survey, actor, "question_deleted", note=question.text[:500])
+        question.delete()
+
+
+def survey_publish(*, actor: User, survey: Survey, public: bool) -> Survey:
+    """Publish a survey (people can then see and, in its phase, answer it) or take it back to draft."""
+    _require(actor, "surveys.build_survey", survey)
+    if public and not survey.questions.exists():
+        raise ValidationError(_("Please add at least one question before publishing the survey."))
+    visibility = Survey.Visibility.PUBLIC if public else Survey.Visibility.DRAFT
+    return survey_update(actor=actor, survey=survey, visibility=visibility)
+
+
+def results_publish(*, actor: User, survey: Survey, published: bool) -> Survey:
+    """Make the results public (or withdraw them)."""
+    _require(actor, "surveys.publish_results", survey)
+    with transaction.atomic():
+        Survey.objects.filter(pk=survey.pk).update(results_published_at=timezone.now() if published else None)
+        _event(survey, actor, "results_published" if published else "results_withdrawn")
+    survey.refresh_from_db()
+    return survey
+
+
+def answer_set_hidden(*, actor: User, answer: Answer, hidden: bool, reason: str = "") -> None:
+    """Hide a free-text answer (it names a person, for example) from the results and exports, or show it."""
+    survey = answer.question.survey
+    _require(actor, "surveys.moderate_answer", survey)
+    with transaction.atomic():
+        if Answer.objects.filter(pk=answer.pk).exclude(hidden=hidden).update(hidden=hidden):
+            _event(
+                survey, actor, "answer_hidden" if hidden else "answer_shown", note=reason, answer=answer.pk
+            )
+
+
+# --- Responses -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """What a respondent tells about herself, voluntarily."""
+
+    municipality: Municipality | None = None
+    age_group: str = ""
+
+
+def _store_answers(response: Response, answers: Sequence[Answer]) -> None:
+    # The cached public results show the new figures once this commits.
+    pages_changed(SURVEY_PAGES)
+    for answer in answers:
+        answer.response = response
+    Answer.objects.bulk_create(answers)
+
+
+def response_submit(
+    *,
+    user: Actor,
+    survey: Survey,
+    answers: Sequence[Answer],
+    respondent: Respondent,
+    browser_token: str | None = None,
+) -> tuple[Response, bool]:
+    """Store an online response: a signed-in person's (a second one edits hers) or a browser's (one only).
+
+    Returns the response and whether it was new. ``answers`` are unsaved, validated by the answer form.
+    """
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    person = cast(User, user) if signed_in else None
+    if not signed_in and not browser_token:
+        raise PermissionDenied("surveys.answer_survey")
+    with transaction.atomic():
+        if person is not None and (existing := Response.objects.filter(survey=survey, user=person).first()):
+            return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
+        _require(user, "surveys.answer_survey", survey)
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    survey=survey,
+                    user=person,
+                    browser_token=None if signed_in else browser_token,
+                    municipality=respondent.municipality,
+                    age_group=respondent.age_group,
+                    submitted_at=timezone.now(),
+                )
+        except IntegrityError:
+            if not signed_in:
+                raise ValidationError(_("You have already answered this survey in this browser.")) from None
+            existing = Response.objects.get(survey=survey, user=person)
+            return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
+        _store_answers(response, answers)
+        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
+    return response, True
+
+
+def _response_edit(
+    *, user: Actor, response: Response, answers: Sequence[Answer], respondent: Respondent
+) -> Response:
+    """Replace a person's answers while the phase runs (under the response's lock: the last one wins)."""
+    _require(user, "surveys.edit_response", response)
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    locked.answers.all().delete()
+    _store_answers(locked, answers)
+    locked.municipality, locked.age_group = respondent.municipality, respondent.age_group
+    locked.save(update_fields=["municipality", "age_group", "updated_at"])
+    return locked
+
+
+def response_enter(
+    *,
+    actor: User,
+    survey: Survey,
+    answers: Sequence[Answer],
+    respondent: Respondent,
+    channel: str,
+    provenance: str,
+    paper_number: str | None,
+) -> Response:
+    """Staff enter a questionnaire answered on paper, at an event or by telephone.
+
+    A paper form number is unique per survey: the same form entered twice (two people importing the same
+    pile) is refused with the form's number, decided by the database.
+    """
+    _require(actor, "surveys.enter_response", survey)
+    if channel not in ASSISTED_CHANNELS:
+        raise ValidationError({"channel": _("Please choose paper, event or telephone.")})
+    paper_number = (paper_number or "").strip() or None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    survey=survey,
+                    municipality=respondent.municipality,
+                    age_group=respondent.age_group,
+                    channel=channel,
+                    provenance=provenance,
+                    paper_number=paper_number,
+                    entered_by=actor,
+                    submitted_at=timezone.now(),
+                )
+        except IntegrityError:
+            raise ValidationError(
+                {
+                    "paper_number": _("The paper form %(number)s has already been entered.")
+                    % {"number": paper_number}
+                }
+            ) from None
+        _store_answers(response, answers)
+        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
+    return response
+
+
+def personal_data_erase_for(user: Any) -> None:
+    """On account deletion the responses lose their person and stay in the results (aggregates keep)."""
+    Response.objects.filter(user=user).update(user=None)
