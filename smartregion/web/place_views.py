@@ -124,7 +124,7 @@ def _page(request: HttpRequest, rows: QuerySet[Any], parameter: str) -> Page[Any
 @require_GET
 def own_participation(request: HttpRequest) -> HttpResponse:
     """Meine Beteiligung: the signed-in person's own ideas (and what became of them), supports,
-    comments, event registrations and follows, and where her notification settings are."""
+    comments, event registrations, survey answers and follows, and where her notification settings are."""
     if not request.user.has_perm("web.view_own_participation"):
         raise PermissionDenied
     user = cast(User, request.user)
@@ -138,6 +138,7 @@ def own_participation(request: HttpRequest) -> HttpResponse:
             "supports": _page(request, selectors.own_supports(user=user), "unterstuetzungen"),
             "comments": _page(request, selectors.own_comments(user=user), "kommentare"),
             "registrations": _page(request, selectors.own_registrations(user=user), "anmeldungen"),
+            "survey_responses": _page(request, selectors.own_survey_responses(user=user), "umfragen"),
             "follows": _page(request, selectors.own_follows(user=user), "folgen"),
             "digest": bool(preference and preference.email_digest),
             "home_municipality": user.home_municipality,

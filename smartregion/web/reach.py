@@ -3,7 +3,7 @@ period (decision 0010).
 
 Every kind of contribution is one ``ContributionSource`` in ``SOURCES``: a queryset of the contributions
 that count, annotated with ``reach_municipality`` (a municipality id or null), ``reach_channel`` (a
-``participation.Channel`` value) and ``reach_at`` (when it was made), plus the field that names the person
+value of ``CHANNELS``) and ``reach_at`` (when it was made), plus the field that names the person
 for "Meine Beteiligung". The figures are grouped and counted by the database, one query per source,
 whatever the number of contributions; Python only adds up the few grouped rows (at most municipalities x
 channels per source, each with a count per month of the timeline).
@@ -30,6 +30,8 @@ from smartregion.events.models import Event, Registration
 from smartregion.network.models import Municipality
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Channel, Comment, Idea, Process, Support
 from smartregion.program.selectors import Bar, ChartRow
+from smartregion.surveys.models import Channel as SurveyChannel
+from smartregion.surveys.models import Response
 
 PER = Decimal(1000)
 TENTH = Decimal("0.1")
@@ -97,13 +99,25 @@ def _registrations() -> QuerySet[Any]:
     )
 
 
-# Survey answers join at merge as one more entry (see decision 0010 and the helper's report).
+def _survey_responses() -> QuerySet[Any]:
+    # A filled-in questionnaire, on whichever channel it came. The municipality the respondent gave in
+    # the questionnaire is her own statement, so it comes before her profile's.
+    return Response.objects.annotate(
+        reach_municipality=Coalesce("municipality", "user__home_municipality"),
+        reach_channel=F("channel"),
+        reach_at=F("submitted_at"),
+    )
+
+
 SOURCES: list[ContributionSource] = [
     ContributionSource("idea", _("Ideas"), _ideas, "author"),
     ContributionSource("comment", _("Comments"), _comments, "author"),
     ContributionSource("support", _("Supports"), _supports, "user"),
     ContributionSource("registration", _("Event registrations"), _registrations, "user"),
+    ContributionSource("survey_response", _("Survey answers"), _survey_responses, "user"),
 ]
+# The channels contributions come on: those of ideas, and the paper questionnaire of surveys.
+CHANNELS: list[tuple[str, Any]] = [*Channel.choices, (SurveyChannel.PAPER.value, SurveyChannel.PAPER.label)]
 
 
 # --- Grouped counts ------------------------------------------------------------------------------------
@@ -299,7 +313,7 @@ def municipality_reach(
         row(
             str(label), counts.total(municipality=municipality.pk, channel=value), region_total(channel=value)
         )
-        for value, label in Channel.choices
+        for value, label in CHANNELS
     ]
     kind_rows = [
         row(
@@ -371,7 +385,7 @@ def region_ranking(
         value: per_thousand(
             sum(counts.total(municipality=pk, channel=value) for pk in ids), region_population
         )
-        for value, _label in Channel.choices
+        for value, _label in CHANNELS
     }
     unranked = []
     for m in municipalities:
@@ -383,7 +397,7 @@ def region_ranking(
                 per_thousand(counts.total(municipality=m.pk, channel=value), m.population),
                 channel_region[value],
             )
-            for value, label in Channel.choices
+            for value, label in CHANNELS
         ]
         unranked.append((m, count, per_thousand(count, m.population), channels))
     unranked.sort(key=lambda item: (-item[2], item[0].name))
@@ -414,7 +428,7 @@ def region_ranking(
         region_rate=region_rate,
         region_count=region_count,
         unattributed=counts.total(municipality=None),
-        channel_labels=[str(label) for _value, label in Channel.choices],
+        channel_labels=[str(label) for _value, label in CHANNELS],
         region_channel_rates=list(channel_region.values()),
         chart=chart,
         since=since,

@@ -25,6 +25,7 @@ from smartregion.participation.models import (
 from smartregion.program.models import ZERO, Milestone
 from smartregion.strategy import selectors as strategy
 from smartregion.strategy.models import IdeaLink, Measure
+from smartregion.surveys.models import Response
 
 # How many rows of each list the municipality page shows before linking to the full list.
 PAGE_LIST_SIZE = 8
@@ -216,6 +217,11 @@ def own_registrations(*, user: Any) -> QuerySet[Registration]:
         .select_related("event", "event__municipality")
         .order_by("-event__starts_at", "-id")
     )
+
+
+def own_survey_responses(*, user: Any) -> QuerySet[Response]:
+    """The questionnaires the person filled in herself, the latest first."""
+    return Response.objects.filter(user=user).select_related("survey").order_by("-submitted_at", "-id")
 
 
 def own_follows(*, user: Any) -> QuerySet[Follow]:

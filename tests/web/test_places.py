@@ -15,17 +15,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from smartregion.accounts.models import Role
 from smartregion.events.models import Event, Registration
 from smartregion.network.models import Municipality
 from smartregion.participation.models import Channel, Follow, IdeaStatus, NotificationPreference, Support
 from smartregion.strategy.models import IdeaLink
+from smartregion.surveys.models import Channel as SurveyChannel
+from smartregion.surveys.models import Response
 from smartregion.web import reach
 
 from ..events.factories import EventFactory
-from ..factories import MunicipalityFactory, UserFactory
+from ..factories import MunicipalityFactory, RoleGrantFactory, UserFactory
 from ..participation.factories import CommentFactory, IdeaFactory, PhaseFactory, ProcessFactory, assisted_idea
 from ..participation.public_support import count_queries, german, text_of
 from ..strategy.test_pages import World, build_measure, make_sources, make_strategy, rendered_count
+from ..surveys.factories import make_survey, survey_process
 
 pytestmark = pytest.mark.django_db
 
@@ -420,3 +424,44 @@ def test_the_region_page_lists_every_municipality_with_a_link(client, towns):
     for slug in ("andernach", "mendig", "mayen"):
         assert f'href="/kommunen/{slug}/"' in page
     assert 'id="ranking-table"' in page
+
+
+# --- Survey answers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def survey(db):
+    office = UserFactory()
+    RoleGrantFactory(user=office, role=Role.PROGRAM_OFFICE)
+    return make_survey(office, survey_process("active"), title="Zukunftsdialog")
+
+
+def test_a_survey_answer_counts_for_the_municipality_given_else_for_the_persons_home(towns, survey):
+    andernach, mendig = towns
+    from_mendig = UserFactory(home_municipality=mendig)
+    now = timezone.now()
+    Response.objects.create(survey=survey, user=from_mendig, municipality=andernach, submitted_at=now)
+    Response.objects.create(survey=survey, user=UserFactory(home_municipality=mendig), submitted_at=now)
+    Response.objects.create(
+        survey=survey, municipality=mendig, channel=SurveyChannel.PAPER, paper_number="17", submitted_at=now
+    )
+
+    counts = reach.contribution_counts()
+
+    assert counts.total(municipality=andernach.pk, kind="survey_response") == 1
+    assert counts.total(municipality=mendig.pk, kind="survey_response") == 2
+    assert counts.total(municipality=mendig.pk, channel=SurveyChannel.PAPER) == 1
+    paper = reach.region_ranking(municipalities=[andernach, mendig]).rows[0].channels[-1]
+    assert (paper.label, paper.count) == ("Papierfragebogen", 1)
+
+
+def test_meine_beteiligung_lists_her_survey_answers(client, survey):
+    clara = UserFactory()
+    Response.objects.create(survey=survey, user=clara, submitted_at=timezone.now())
+    Response.objects.create(survey=survey, user=UserFactory(), submitted_at=timezone.now())
+    client.force_login(clara)
+
+    page = text_of(client.get(OWN))
+
+    assert f'href="{survey.get_absolute_url()}">Zukunftsdialog</a>' in page
+    assert page.count("Zukunftsdialog</a>") == 1
