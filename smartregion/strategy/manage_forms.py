@@ -275,14 +275,14 @@ class ResponsibilityForm(forms.Form):
 MONTH = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})[./](\d{4}))\s*$")
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month as ``2026-03`` (what ``<input type="month">`` sends) or as Germans write it, ``03.2026``;
     cleaned to the month's first day."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"})
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-03", "maxlength": 7})
 
     def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
+        text = str(value or "").strip()[:20]
         if not text:
             return None
         match = MONTH.match(text)
@@ -298,7 +298,7 @@ class StaffEffortForm(forms.Form):
     role = forms.ModelChoiceField(
         label=_("Staff role"), queryset=StaffRole.objects.filter(is_active=True).order_by("name")
     )
-    month = MonthField(label=_("Month"), max_length=7)
+    month = MonthField(label=_("Month"))
     hours = forms.CharField(
         label=_("Hours"),
         max_length=10,
