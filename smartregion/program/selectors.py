@@ -67,6 +67,11 @@ def _sums(prefix: str = "", *, filter: Q | None = None) -> dict[str, Any]:
     }
 
 
+def money_sums() -> dict[str, Any]:
+    """Sum(planned), Sum(committed), Sum(spent) of budget lines, for ``values().annotate()``."""
+    return _sums()
+
+
 def _total(amounts: Iterable[Amounts]) -> Amounts:
     total = Amounts()
     for item in amounts:
