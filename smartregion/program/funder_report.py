@@ -197,7 +197,8 @@ def summary_pdf(*, today: date | None = None) -> bytes:
         header.append([_("No funding commitment is recorded yet."), "", "", "", "", ""])
     # Text columns read left-aligned; only the money table below aligns its figures right.
     left = TableStyle([*grid.getCommands(), ("ALIGN", (0, 0), (-1, -1), "LEFT")])
-    story += [Table(header, style=left, repeatRows=1, hAlign="LEFT"), Spacer(1, 4 * mm)]
+    widths = [w * mm for w in (30, 36, 40, 12, 26, 30)]  # 174 mm: the A4 page within its margins
+    story += [Table(header, style=left, repeatRows=1, hAlign="LEFT", colWidths=widths), Spacer(1, 4 * mm)]
 
     story.append(Paragraph(_("Money and cash per funding source"), styles["Heading2"]))
     cash_table = [[_("Funding source"), _("Planned"), _("Committed"), _("Paid"), _("Called"), _("Received")]]
@@ -212,9 +213,7 @@ def summary_pdf(*, today: date | None = None) -> bytes:
             row.received,
         ]
         totals = [total + value for total, value in zip(totals, values, strict=True)]
-        cash_table.append(
-            [Paragraph(row.source.name, styles["BodyText"]), *(euro(value) for value in values)]
-        )
+        cash_table.append([Paragraph(_escape(row.source.name), small), *(euro(value) for value in values)])
     cash_table.append([_("Total"), *(euro(value) for value in totals)])
     style = TableStyle([*grid.getCommands(), ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")])
     story += [
