@@ -542,6 +542,7 @@ class Notification(models.Model):
         NEW_IDEA = "new_idea", _("New idea in a process")
         MEASURE_UPDATE = "measure_update", _("News from a measure that took up an idea")
         IDEA_MODERATED = "idea_moderated", _("An idea was edited by the moderation")
+        GRANT_DEADLINE = "grant_deadline", _("A deadline of the funding commitment approaches")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,12 +12,16 @@ from smartregion.core.admin_site import FormFieldsOnlyAdmin
 from .models import (
     BudgetLine,
     Expense,
+    FundCall,
+    FundingCommitment,
     FundingSource,
     Indicator,
     IndicatorValue,
     Milestone,
     ProgramPhase,
     Responsibility,
+    StaffEffort,
+    StaffRole,
 )
 
 
@@ -28,7 +32,7 @@ class ProgramPhaseAdmin(admin.ModelAdmin):
 
 @admin.register(FundingSource)
 class FundingSourceAdmin(FormFieldsOnlyAdmin):
-    list_display = ("name", "kind", "amount", "allocated", "max_rate")
+    list_display = ("name", "kind", "amount", "allocated", "max_rate", "emergency_rate", "budget_emergency")
     readonly_fields = ("allocated",)
 
 
@@ -58,7 +62,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(ReadOnlyAdmin):
-    list_display = ("measure", "source", "year", "planned", "committed", "spent")
+    list_display = ("measure", "source", "year", "planned", "committed", "spent", "eligible")
     list_filter = ("source", "year")
 
 
@@ -76,3 +80,24 @@ class MilestoneAdmin(ReadOnlyAdmin):
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "measured_on", "value", "source")
+
+
+@admin.register(FundingCommitment)
+class FundingCommitmentAdmin(admin.ModelAdmin):
+    list_display = ("number", "phase", "source", "committed_on", "proof_submitted_on")
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ("name", "hourly_rate", "is_active")
+
+
+@admin.register(StaffEffort)
+class StaffEffortAdmin(ReadOnlyAdmin):
+    list_display = ("measure", "role", "month", "hours", "hourly_rate", "amount")
+    list_filter = ("role",)
+
+
+@admin.register(FundCall)
+class FundCallAdmin(ReadOnlyAdmin):
+    list_display = ("source", "called_on", "amount", "received_on", "received_amount")

@@ -26,8 +26,17 @@ from smartregion.participation.models import Idea, IdeaEvent, Process
 from smartregion.strategy import services as strategy_services
 from smartregion.strategy.models import Domain, Goal, Measure, MeasureStatus, Strategy
 
-from . import services
-from .models import BudgetLine, Expense, FundingSource, Indicator, ProgramPhase, Responsibility
+from . import selectors, services
+from .models import (
+    BudgetLine,
+    Expense,
+    FundingCommitment,
+    FundingSource,
+    Indicator,
+    ProgramPhase,
+    Responsibility,
+    StaffRole,
+)
 
 SEED = 20261129
 OFFICE_EMAIL = "paul.programmbuero@example.org"
@@ -1184,6 +1193,82 @@ def _override_payment(office: User, measure: Measure) -> None:
     )
 
 
+# The funding commitments (Zuwendungsbescheide) of the two phases; their dates start the proof-of-use clock.
+COMMITMENTS_BY_PHASE = {
+    ProgramPhase.Kind.STRATEGY: ("ZB 436-SC-2024-0117", datetime.date(2024, 11, 14)),
+    ProgramPhase.Kind.IMPLEMENTATION: ("ZB 436-SC-2026-0342", datetime.date(2026, 10, 22)),
+}
+STAFF_ROLES = (
+    ("Chief Digital Officer (A 15)", Decimal("89.50")),
+    ("Projektleitung (E 13)", Decimal("72.40")),
+    ("Sachbearbeitung (E 9b)", Decimal("55.80")),
+)
+STAFF_TASKS = (
+    "Steuerungsrunde mit der Kommune",
+    "Ausschreibung vorbereitet",
+    "Abstimmung mit dem Datenschutz",
+    "Workshop mit Bürgerinnen und Bürgern",
+    "Projektbericht für den Kreisausschuss",
+)
+
+
+def _funder(office: User, federal: FundingSource, measures: list[Measure]) -> None:
+    """The funder's side: the commitments of both phases, own staff effort on the running measures, and
+    quarterly fund calls for the federal payments of past quarters, received some weeks later."""
+    rng = random.Random(SEED + 14)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    for phase in ProgramPhase.objects.all():
+        number, committed_on = COMMITMENTS_BY_PHASE[ProgramPhase.Kind(phase.kind)]
+        FundingCommitment.objects.update_or_create(
+            phase=phase, defaults={"number": number, "committed_on": committed_on, "source": federal}
+        )
+    roles = [
+        StaffRole.objects.update_or_create(name=name, defaults={"hourly_rate": rate})[0]
+        for name, rate in STAFF_ROLES
+    ]
+    running = Measure.objects.filter(pk__in=[m.pk for m in measures], budget_spent__gt=0).order_by("pk")[:12]
+    this_month = today.replace(day=1)
+    for measure in running:
+        for back in range(rng.randint(2, 5)):
+            month = selectors.add_months(this_month, -(back + 1))
+            services.staff_effort_book(
+                actor=office,
+                measure=measure,
+                role=rng.choice(roles),
+                month=month,
+                hours=Decimal(rng.randint(8, 60)) / 2,
+                description=rng.choice(STAFF_TASKS),
+            )
+    payments = list(
+        Expense.objects.filter(kind=Expense.Kind.PAYMENT, budget_line__source=federal).order_by(
+            "booked_on", "pk"
+        )
+    )
+    quarters: dict[tuple[int, int], list[Expense]] = {}
+    for payment in payments:
+        quarters.setdefault((payment.booked_on.year, (payment.booked_on.month - 1) // 3), []).append(payment)
+    current = (today.year, (today.month - 1) // 3)
+    for (year, quarter), covered in sorted(quarters.items()):
+        if (year, quarter) >= current:
+            continue
+        called_on = datetime.date(year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 10)
+        if called_on > today:
+            continue
+        call = services.fund_call_create(
+            actor=office,
+            source=federal,
+            called_on=called_on,
+            amount=sum((payment.amount for payment in covered), Decimal(0)),
+            payments=covered,
+            reference=f"MA-{year}-Q{quarter + 1}",
+        )
+        received_on = called_on + datetime.timedelta(days=rng.randint(18, 35))
+        if received_on <= today:
+            services.fund_call_receive(
+                actor=office, fund_call=call, received_on=received_on, amount=call.amount
+            )
+
+
 def seed_program(
     *, people: list[User], municipalities: list[Municipality], domains: list[Domain]
 ) -> list[Measure]:
@@ -1203,6 +1288,7 @@ def seed_program(
                 "kind": FundingSource.Kind.FEDERAL,
                 "amount": Decimal("11400000.00"),
                 "max_rate": Decimal("65.00"),
+                "emergency_rate": Decimal("90.00"),
                 "position": 0,
                 "rules": "Förderung des Bundes im Programm Modellprojekte Smart Cities: höchstens 65 % der "
                 "förderfähigen Ausgaben einer Maßnahme, Mittelabruf nach Baufortschritt.",
@@ -1269,4 +1355,5 @@ def seed_program(
         planner.indicators(spec, measure, years)
         planner.status(spec, measure)
     _override_payment(office, measures[OVERRIDE_MEASURE])
+    _funder(office, sources[FEDERAL], list(measures.values()))
     return list(Measure.objects.filter(pk__in=[measure.pk for measure in measures.values()]))

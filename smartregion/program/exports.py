@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from smartregion.core.spreadsheets import spreadsheet_text
 from smartregion.strategy.models import Measure, MeasureStatus
 
+from . import funder_report, selectors
 from .models import BudgetLine, Expense, IndicatorValue, Milestone, Responsibility
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -267,8 +268,59 @@ def _workbook() -> bytes:
         ],
         _indicator_rows(),
     )
+    _funder_sheets(book, formats, today)
     book.close()
     return output.getvalue()
+
+
+def _funder_sheets(book: Any, formats: dict[str, Any], today: date) -> None:
+    """The funder's pack (issue 14): the grant header and the money per measure, year and source."""
+    deadlines = selectors.deadlines(today)
+    _Sheet(book, formats, _("Grant")).write(
+        [
+            (_("Commitment number"), "text", 24),
+            (_("Funding program"), "text", 30),
+            (_("Phase"), "text", 28),
+            (_("Period from"), "date", 12),
+            (_("Period to"), "date", 12),
+            (_("Funding rate (%)"), "number", 12),
+            (_("Commitment date"), "date", 12),
+            (_("Proof of use due"), "date", 14),
+        ],
+        [
+            [
+                row.number,
+                row.program,
+                row.phase,
+                row.starts_on,
+                row.ends_on,
+                row.rate,
+                row.committed_on,
+                row.proof_due,
+            ]
+            for row in funder_report.header_rows(deadlines)
+        ],
+    )
+    _Sheet(book, formats, _("Funder report")).write(
+        [
+            (_("Measure"), "text", 48),
+            (_("Year"), "integer", 8),
+            (_("Funding source"), "text", 40),
+            (_("Planned (EUR)"), "euro", 16),
+            (_("Committed (EUR)"), "euro", 16),
+            (_("Paid (EUR)"), "euro", 16),
+            (_("Own staff effort (EUR)"), "euro", 16),
+            (_("Paid and called (EUR)"), "euro", 16),
+            (_("Proof of use due"), "date", 14),
+        ],
+        funder_report.measure_year_source_rows(deadlines),
+    )
+
+
+@_require_export
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The funder report's one-page summary as PDF."""
+    return _attachment(HttpResponse(funder_report.summary_pdf(), content_type="application/pdf"), "pdf")
 
 
 @_require_export
@@ -322,4 +374,5 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("bericht.xlsx", report_xlsx, name="report_xlsx"),
     path("bericht.csv", report_csv, name="report_csv"),
+    path("bericht.pdf", report_pdf, name="report_pdf"),
 ]

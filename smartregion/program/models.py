@@ -60,6 +60,7 @@ class FundingSource(models.Model):
         FEDERAL = "federal", _("Federal funding")
         OWN_SHARE = "own_share", _("Own share")
         THIRD_PARTY = "third_party", _("Third party")
+        OTHER_PUBLIC = "other_public", _("Other public funding")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -70,8 +71,18 @@ class FundingSource(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("The largest share of a measure's planned budget this source may pay. Empty: no limit."),
+        help_text=_("The largest share of a measure's eligible costs this source may pay. Empty: no limit."),
     )
+    # The MPSC grant pays 90 % instead of 65 % to a municipality in budget emergency (Haushaltsnotlage).
+    emergency_rate = models.DecimalField(
+        _("funding rate in budget emergency in percent"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The rate that applies instead while the grantee is in budget emergency."),
+    )
+    budget_emergency = models.BooleanField(_("grantee in budget emergency"), default=False)
     rules = models.TextField(_("funding rules"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     # Sum of the planned budget lines drawing on this source, kept by program.services.
@@ -89,6 +100,11 @@ class FundingSource(models.Model):
             models.CheckConstraint(
                 condition=Q(max_rate__isnull=True) | (Q(max_rate__gt=0) & Q(max_rate__lte=100)),
                 name="fundingsource_rate_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(emergency_rate__isnull=True)
+                | (Q(emergency_rate__gt=0) & Q(emergency_rate__lte=100)),
+                name="fundingsource_emergency_rate_is_a_percentage",
             ),
         ]
 
@@ -109,6 +125,13 @@ class FundingSource(models.Model):
     @property
     def available(self) -> Decimal:
         return self.amount - self.allocated
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The funding rate that applies now: the emergency rate while in budget emergency."""
+        if self.budget_emergency and self.emergency_rate is not None:
+            return self.emergency_rate
+        return self.max_rate
 
 
 class Responsibility(models.Model):
@@ -161,6 +184,9 @@ class BudgetLine(models.Model):
     planned = money_field(_("planned (EUR)"))
     committed = money_field(_("committed (EUR)"), default=ZERO, editable=False)
     spent = money_field(_("spent (EUR)"), default=ZERO, editable=False)
+    # Costs the funder does not recognise (e.g. running costs after the program) are planned and paid
+    # like any other, but not counted in the measure's eligible costs.
+    eligible = models.BooleanField(_("eligible cost"), default=True)
 
     class Meta:
         verbose_name = _("budget line")
@@ -287,3 +313,179 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.measured_on})"
+
+
+# --- The funder's rules (issue 14): grant commitments, own staff effort, fund calls ----------------------
+
+
+class FundingCommitment(models.Model):
+    """The funder's commitment (Zuwendungsbescheid) for one program phase: its date starts the clock for
+    the proof of use (Verwendungsnachweis). Phase A (strategy) proves use 30 months after the commitment;
+    phase B (implementation) with the request for the final payment, at the latest 5 years and 6 months
+    after it (program.selectors.proof_due)."""
+
+    phase = models.OneToOneField(
+        ProgramPhase, verbose_name=_("program phase"), on_delete=models.PROTECT, related_name="commitment"
+    )
+    source = models.ForeignKey(
+        FundingSource,
+        verbose_name=_("funding source"),
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    number = models.CharField(_("commitment number"), max_length=100)
+    program_name = models.CharField(
+        _("funding program"), max_length=200, default="Modellprojekte Smart Cities"
+    )
+    committed_on = models.DateField(_("commitment date"))
+    proof_submitted_on = models.DateField(
+        _("proof of use submitted on"),
+        null=True,
+        blank=True,
+        help_text=_("Once given, no more reminders are sent for this deadline."),
+    )
+
+    class Meta:
+        verbose_name = _("funding commitment")
+        verbose_name_plural = _("funding commitments")
+        ordering = ["committed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.phase})"
+
+
+class DeadlineReminder(models.Model):
+    """A proof-of-use reminder that went out: one row per commitment and step (90, 30, 7 days before,
+    0 = overdue), so that each step is sent exactly once whatever the timer does."""
+
+    commitment = models.ForeignKey(
+        FundingCommitment, verbose_name=_("funding commitment"), on_delete=models.CASCADE, related_name="+"
+    )
+    days_before = models.SmallIntegerField(_("days before the deadline"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "days_before"], name="deadlinereminder_once_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.days_before}"
+
+
+class StaffRole(models.Model):
+    """A role of the municipality's own staff with its hourly rate, for own staff effort (Eigenleistungen)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    hourly_rate = money_field(_("hourly rate (EUR)"))
+    is_active = models.BooleanField(_("can be booked"), default=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(hourly_rate__gt=0), name="staffrole_rate_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffEffort(models.Model):
+    """Hours of own staff in one month on one measure, at the role's hourly rate when booked: eligible cost
+    the municipality bears itself (its own share in kind)."""
+
+    measure = models.ForeignKey(
+        "strategy.Measure", verbose_name=_("measure"), on_delete=models.CASCADE, related_name="staff_efforts"
+    )
+    role = models.ForeignKey(
+        StaffRole, verbose_name=_("staff role"), on_delete=models.PROTECT, related_name="efforts"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+    hourly_rate = money_field(_("hourly rate (EUR)"))
+    amount = money_field(_("amount (EUR)"))
+    description = models.CharField(_("what was done"), max_length=300)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("own staff effort")
+        verbose_name_plural = _("own staff effort")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="staffeffort_hours_positive"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="staffeffort_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.month:%m/%Y}: {self.hours} h"
+
+
+class FundCall(models.Model):
+    """A call for funds (Mittelabruf) from one source, covering payments already made, and its receipt."""
+
+    source = models.ForeignKey(
+        FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, related_name="fund_calls"
+    )
+    called_on = models.DateField(_("called on"))
+    amount = money_field(_("amount called (EUR)"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_amount = money_field(_("amount received (EUR)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fund call")
+        verbose_name_plural = _("fund calls")
+        ordering = ["-called_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fundcall_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(received_on__isnull=True) & Q(received_amount__isnull=True))
+                | (
+                    Q(received_on__isnull=False)
+                    & Q(received_amount__gt=0)
+                    & Q(received_amount__lte=F("amount"))
+                    & Q(received_on__gte=F("called_on"))
+                ),
+                name="fundcall_receipt_complete_and_within_call",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.called_on}: {self.amount} EUR"
+
+
+class FundCallPayment(models.Model):
+    """A payment a fund call covers; a payment is called once (the unique expense decides)."""
+
+    fund_call = models.ForeignKey(
+        FundCall, verbose_name=_("fund call"), on_delete=models.CASCADE, related_name="payments"
+    )
+    expense = models.OneToOneField(
+        Expense, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="fund_call_payment"
+    )
+
+    class Meta:
+        verbose_name = _("payment of a fund call")
+        verbose_name_plural = _("payments of fund calls")
+
+    def __str__(self) -> str:
+        return f"{self.fund_call_id} → {self.expense_id}"

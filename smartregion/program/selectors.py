@@ -2,6 +2,7 @@
 and the program dashboard. Every function makes a fixed number of queries, whatever the number of rows;
 money is summed by the database and stays ``Decimal`` throughout."""
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -22,12 +23,16 @@ from .models import (
     ZERO,
     BudgetLine,
     Expense,
+    FundCall,
+    FundingCommitment,
     FundingSource,
     Indicator,
     IndicatorValue,
     Milestone,
     Responsibility,
+    StaffEffort,
 )
+from .templatetags.program import euro
 
 HUNDRED = Decimal(100)
 
@@ -60,6 +65,11 @@ def _sums(prefix: str = "", *, filter: Q | None = None) -> dict[str, Any]:
         kind: Coalesce(Sum(f"{prefix}{kind}", filter=filter), ZERO)
         for kind in ("planned", "committed", "spent")
     }
+
+
+def money_sums() -> dict[str, Any]:
+    """Sum(planned), Sum(committed), Sum(spent) of budget lines, for ``values().annotate()``."""
+    return _sums()
 
 
 def _total(amounts: Iterable[Amounts]) -> Amounts:
@@ -398,4 +408,355 @@ def dashboard(*, viewer: Any, today: date | None = None) -> Dashboard:
         overdue=overdue,
         total=total,
         measure_count=sum(count for _status, _label, count in statuses),
+    )
+
+
+# --- The funder's rules (issue 14) ---------------------------------------------------------------------
+
+PHASE_LETTERS = {"strategy": "A", "implementation": "B"}
+# Proof of use: phase A 30 months after the commitment; phase B with the final payment, at the latest
+# 5 years and 6 months after it.
+PROOF_MONTHS = {"strategy": 30, "implementation": 66}
+# The days before a deadline on which the office is reminded; 0 is the day after it passed.
+REMINDER_STEPS = (90, 30, 7)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day where it is shorter (31 Aug + 6 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def proof_due(commitment: FundingCommitment) -> date:
+    """The proof-of-use deadline of a funding commitment."""
+    return add_months(commitment.committed_on, PROOF_MONTHS[commitment.phase.kind])
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A commitment's proof-of-use deadline as seen on ``today``."""
+
+    commitment: FundingCommitment
+    due_on: date
+    days_left: int  # negative: overdue
+
+    @property
+    def phase_letter(self) -> str:
+        return PHASE_LETTERS[self.commitment.phase.kind]
+
+    @property
+    def is_done(self) -> bool:
+        return self.commitment.proof_submitted_on is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_done and self.days_left < 0
+
+    @property
+    def is_near(self) -> bool:
+        return not self.is_done and 0 <= self.days_left <= REMINDER_STEPS[0]
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left
+
+
+def deadlines(today: date | None = None) -> list[Deadline]:
+    """Every commitment's proof-of-use deadline, soonest first (one query)."""
+    today = today or timezone.localdate()
+    items = []
+    for commitment in FundingCommitment.objects.select_related("phase", "source"):
+        due = proof_due(commitment)
+        items.append(Deadline(commitment, due, (due - today).days))
+    return sorted(items, key=lambda item: (item.due_on, item.commitment.pk))
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A broken funder's rule: a key for tests and styles, and the reason in the viewer's language."""
+
+    rule: str
+    reason: str
+
+
+@dataclass
+class GrantCheck:
+    """A measure's eligible costs and its financing plan by kind of source, checked against the funder's
+    rules: federal, other public and third-party money together at most the eligible costs (on every
+    line, eligible or not: money for costs the funder does not recognise still finances the measure), each
+    source within its rate of the eligible costs, the own share never replaced by federal money."""
+
+    measure_id: int
+    title: str = ""
+    slug: str = ""
+    eligible_planned: Decimal = ZERO
+    non_eligible: Decimal = ZERO
+    staff_effort: Decimal = ZERO
+    by_kind: dict[str, Decimal] = field(default_factory=dict)  # every line
+    own_eligible: Decimal = ZERO  # own-share money on eligible lines
+    federal_non_eligible: Decimal = ZERO
+    per_source: list[tuple[FundingSource, Decimal]] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> Decimal:
+        return self.eligible_planned + self.staff_effort
+
+    def kind(self, kind: str) -> Decimal:
+        return self.by_kind.get(kind, ZERO)
+
+    @property
+    def federal(self) -> Decimal:
+        return self.kind(FundingSource.Kind.FEDERAL)
+
+    @property
+    def other_public(self) -> Decimal:
+        return self.kind(FundingSource.Kind.OTHER_PUBLIC)
+
+    @property
+    def third_party(self) -> Decimal:
+        return self.kind(FundingSource.Kind.THIRD_PARTY)
+
+    @property
+    def own(self) -> Decimal:
+        """The own share of the eligible costs: own-share money on eligible lines and own staff effort."""
+        return self.own_eligible + self.staff_effort
+
+    @property
+    def funded(self) -> Decimal:
+        """What others pay: federal, other public and third-party money."""
+        return self.federal + self.other_public + self.third_party
+
+    @property
+    def federal_rate(self) -> Decimal | None:
+        rates = [
+            source.rate
+            for source, _amount in self.per_source
+            if source.kind == FundingSource.Kind.FEDERAL and source.rate is not None
+        ]
+        return max(rates) if rates else None
+
+    @property
+    def required_own(self) -> Decimal:
+        """The own share federal money may not replace: what the grant rate leaves of the eligible costs,
+        less what other public and third-party money pay."""
+        rate = self.federal_rate
+        if rate is None:
+            return ZERO
+        rest = self.eligible - _of(rate, self.eligible) - self.other_public - self.third_party
+        return max(rest, ZERO)
+
+
+def _of(rate: Decimal, amount: Decimal) -> Decimal:
+    return (amount * rate / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _breaches(check: GrantCheck) -> list[Breach]:
+    found = []
+    if check.funded > check.eligible:
+        found.append(
+            Breach(
+                "combined",
+                _(
+                    "Federal, other public and third-party money (%(funded)s) exceed the eligible costs "
+                    "(%(eligible)s)."
+                )
+                % {"funded": euro(check.funded), "eligible": euro(check.eligible)},
+            )
+        )
+    for source, amount in check.per_source:
+        rate = source.rate
+        if rate is not None and amount > _of(rate, check.eligible):
+            found.append(
+                Breach(
+                    "rate",
+                    _(
+                        "“%(source)s” pays %(amount)s, more than %(rate)s %% of the eligible costs "
+                        "(at most %(cap)s)."
+                    )
+                    % {
+                        "source": source.name,
+                        "amount": euro(amount),
+                        "rate": formats.number_format(
+                            rate, decimal_pos=0 if rate == rate.to_integral() else 2
+                        ),
+                        "cap": euro(_of(rate, check.eligible)),
+                    },
+                )
+            )
+    if check.federal > 0 and check.own < check.required_own:
+        found.append(
+            Breach(
+                "own_share",
+                _("The own share (%(own)s) is below the %(required)s that federal money may not replace.")
+                % {"own": euro(check.own), "required": euro(check.required_own)},
+            )
+        )
+    if check.federal_non_eligible > 0:
+        found.append(
+            Breach(
+                "non_eligible",
+                _("Federal money (%(amount)s) is planned for costs that are not eligible.")
+                % {"amount": euro(check.federal_non_eligible)},
+            )
+        )
+    return found
+
+
+def grant_checks(measures: QuerySet[Measure]) -> list[GrantCheck]:
+    """The funder's rules checked for each of ``measures`` that has money planned or staff effort booked,
+    in four queries whatever their number: the sums come from the database, Python only compares them."""
+    counted = measures.values("pk")
+    checks: dict[int, GrantCheck] = {}
+
+    def check(measure_id: int) -> GrantCheck:
+        return checks.setdefault(measure_id, GrantCheck(measure_id))
+
+    sources = {source.pk: source for source in FundingSource.objects.all()}
+    lines = BudgetLine.objects.filter(measure__in=counted)
+    eligible = Q(eligible=True)
+    for row in (
+        lines.values("measure", "source")
+        .annotate(
+            planned_sum=Coalesce(Sum("planned"), ZERO),
+            eligible_planned=Coalesce(Sum("planned", filter=eligible), ZERO),
+        )
+        .order_by("measure", "source__position", "source__name")
+    ):
+        item, source = check(row["measure"]), sources[row["source"]]
+        planned, in_eligible = row["planned_sum"], row["eligible_planned"]
+        item.eligible_planned += in_eligible
+        item.non_eligible += planned - in_eligible
+        item.by_kind[source.kind] = item.by_kind.get(source.kind, ZERO) + planned
+        if source.kind == FundingSource.Kind.OWN_SHARE:
+            item.own_eligible += in_eligible
+        elif source.kind == FundingSource.Kind.FEDERAL:
+            item.federal_non_eligible += planned - in_eligible
+        item.per_source.append((source, planned))
+    for row in (
+        StaffEffort.objects.filter(measure__in=counted)
+        .values("measure")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        check(row["measure"]).staff_effort = row["total"]
+    for pk, title, slug in measures.filter(pk__in=list(checks)).values_list("pk", "title", "slug"):
+        checks[pk].title, checks[pk].slug = title, slug
+    result = sorted(checks.values(), key=lambda item: (item.title, item.measure_id))
+    for item in result:
+        item.breaches = _breaches(item)
+    return result
+
+
+def measure_grant(measure: Measure) -> GrantCheck:
+    """The funder's rules checked for one measure."""
+    found = grant_checks(Measure.objects.filter(pk=measure.pk))
+    return found[0] if found else GrantCheck(measure.pk, measure.title, measure.slug)
+
+
+def measure_staff_efforts(measure: Measure) -> QuerySet[StaffEffort]:
+    """The measure's own staff effort, newest month first, with the role."""
+    return StaffEffort.objects.filter(measure=measure).select_related("role")
+
+
+@dataclass(frozen=True)
+class CashRow:
+    """A source's cash: what was paid from it, called, received, and what is called but not received."""
+
+    source: FundingSource
+    paid: Decimal
+    paid_called: Decimal
+    called: Decimal
+    received: Decimal
+    outstanding: Decimal  # called, not yet received
+
+    @property
+    def not_called(self) -> Decimal:
+        """Paid from the source and not yet called."""
+        return self.paid - self.paid_called
+
+    @property
+    def position(self) -> Decimal:
+        """Received less paid: negative while the program pays ahead of the funder."""
+        return self.received - self.paid
+
+
+def cash_position() -> list[CashRow]:
+    """Per funding source: paid, called, received (three queries)."""
+    payments = Q(kind=Expense.Kind.PAYMENT)
+    paid = {
+        row["budget_line__source"]: row
+        for row in Expense.objects.filter(payments)
+        .values("budget_line__source")
+        .annotate(
+            paid=Sum("amount"),
+            paid_called=Coalesce(Sum("amount", filter=Q(fund_call_payment__isnull=False)), ZERO),
+        )
+        .order_by()
+    }
+    calls = {
+        row["source"]: row
+        for row in FundCall.objects.values("source")
+        .annotate(
+            called=Sum("amount"),
+            received=Coalesce(Sum("received_amount"), ZERO),
+            outstanding=Coalesce(Sum("amount", filter=Q(received_on__isnull=True)), ZERO),
+        )
+        .order_by()
+    }
+    rows = []
+    for source in FundingSource.objects.order_by("position", "name"):
+        spent, called = paid.get(source.pk, {}), calls.get(source.pk, {})
+        rows.append(
+            CashRow(
+                source,
+                spent.get("paid", ZERO),
+                spent.get("paid_called", ZERO),
+                called.get("called", ZERO),
+                called.get("received", ZERO),
+                called.get("outstanding", ZERO),
+            )
+        )
+    return rows
+
+
+def fund_calls() -> QuerySet[FundCall]:
+    """Every fund call, newest first, with its source and the number of payments it covers."""
+    return FundCall.objects.select_related("source").annotate(payment_count=Count("payments"))
+
+
+def callable_payments(source: FundingSource | None = None) -> QuerySet[Expense]:
+    """Payments no fund call covers yet, oldest first, with their measure and source."""
+    payments = Expense.objects.filter(kind=Expense.Kind.PAYMENT, fund_call_payment__isnull=True)
+    if source is not None:
+        payments = payments.filter(budget_line__source=source)
+    return payments.select_related("budget_line__source", "budget_line__measure").order_by("booked_on", "pk")
+
+
+@dataclass(frozen=True)
+class GrantOverview:
+    """The office's part of the dashboard: the rules checked per measure, the cash and the deadlines."""
+
+    checks: list[GrantCheck]
+    cash: list[CashRow]
+    deadlines: list[Deadline]
+    staff_effort: Decimal
+    eligible: Decimal
+
+    @property
+    def breached(self) -> list[GrantCheck]:
+        return [check for check in self.checks if check.breaches]
+
+
+def grant_overview(*, today: date | None = None) -> GrantOverview:
+    """The funder's view of the whole program (for the office: every measure, published or not), in a
+    fixed number of queries."""
+    checks = grant_checks(Measure.objects.all())
+    return GrantOverview(
+        checks=checks,
+        cash=cash_position(),
+        deadlines=deadlines(today),
+        staff_effort=sum((check.staff_effort for check in checks), ZERO),
+        eligible=sum((check.eligible for check in checks), ZERO),
     )

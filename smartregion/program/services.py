@@ -7,7 +7,7 @@ measure's audit history. The database constraints on BudgetLine and FundingSourc
 """
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,12 +24,16 @@ from .models import (
     ZERO,
     BudgetLine,
     Expense,
+    FundCall,
+    FundCallPayment,
     FundingSource,
     Indicator,
     IndicatorValue,
     Milestone,
     ProgramPhase,
     Responsibility,
+    StaffEffort,
+    StaffRole,
 )
 
 CENT = Decimal("0.01")
@@ -70,7 +74,13 @@ def _not_in_future(day: date, *, field: str) -> None:
 
 @transaction.atomic
 def budget_line_set(
-    *, actor: Any, measure: Measure, source: FundingSource, year: int, planned: Any
+    *,
+    actor: Any,
+    measure: Measure,
+    source: FundingSource,
+    year: int,
+    planned: Any,
+    eligible: bool = True,
 ) -> BudgetLine:
     """Plan what a measure draws from a funding source in a year; the source cannot be over-allocated."""
     authorize(actor, "program.plan_measure", measure)
@@ -102,10 +112,12 @@ def budget_line_set(
             }
         )
     if line is None:
-        line = BudgetLine.objects.create(measure=measure, source=source, year=year, planned=planned)
+        line = BudgetLine.objects.create(
+            measure=measure, source=source, year=year, planned=planned, eligible=eligible
+        )
     else:
-        line.planned = planned
-        line.save(update_fields=["planned"])
+        line.planned, line.eligible = planned, eligible
+        line.save(update_fields=["planned", "eligible"])
     delta = planned - before
     FundingSource.objects.filter(pk=source.pk).update(allocated=F("allocated") + delta)
     Measure.objects.filter(pk=measure.pk).update(budget_planned=F("budget_planned") + delta)
@@ -114,7 +126,9 @@ def budget_line_set(
         actor=actor,
         kind=MeasureEvent.Kind.BUDGET,
         before={"source": source.name, "year": year, "planned": str(before)},
-        after={"source": source.name, "year": year, "planned": str(planned)},
+        # "eligible" only when not: the history of lines that are (nearly all) reads as before.
+        after={"source": source.name, "year": year, "planned": str(planned)}
+        | ({} if eligible else {"eligible": False}),
     )
     return line
 
@@ -361,3 +375,171 @@ def indicator_value_add(
         after={"indicator": indicator.name, "measured_on": str(measured_on), "value": str(number)},
     )
     return entry
+
+
+# --- Own staff effort and fund calls (issue 14) ---------------------------------------------------------
+
+MAX_HOURS = Decimal("744")  # every hour of a 31-day month: more in one booking is a typing error
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"hours": _("Please give the hours as a number, for example 7.5.")}) from None
+    if not hours.is_finite() or hours != hours.quantize(CENT):
+        raise ValidationError({"hours": _("Please give the hours with at most two decimal places.")})
+    if hours <= 0:
+        raise ValidationError({"hours": _("Please give more than zero hours.")})
+    if hours > MAX_HOURS:
+        raise ValidationError({"hours": _("One month has at most 744 hours; please book less.")})
+    return hours
+
+
+@transaction.atomic
+def staff_effort_book(
+    *,
+    actor: Any,
+    measure: Measure,
+    role: StaffRole,
+    month: date,
+    hours: Any,
+    description: str,
+) -> StaffEffort:
+    """Book hours of own staff on a measure for a month at the role's current hourly rate.
+
+    Each booking is a row of its own and every total is summed by the database, so bookings made at the
+    same moment never lose each other's money; the rate is copied, so a later rate change leaves booked
+    months as they were.
+    """
+    authorize(actor, "program.book_staff_effort", measure)
+    hours = _hours(hours)
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("This month lies in the future.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Please say what was done.")})
+    current = StaffRole.objects.filter(pk=role.pk).first()
+    if current is None or not current.is_active:
+        raise ValidationError({"role": _("This staff role can no longer be booked.")})
+    role = current
+    amount = (hours * role.hourly_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount > MAX_AMOUNT:
+        raise ValidationError({"hours": _("This amount is too large.")})
+    effort = StaffEffort.objects.create(
+        measure=measure,
+        role=role,
+        month=month,
+        hours=hours,
+        hourly_rate=role.hourly_rate,
+        amount=amount,
+        description=description.strip(),
+        created_by=actor,
+    )
+    record(
+        measure,
+        actor=actor,
+        kind=MeasureEvent.Kind.EXPENSE,
+        after={
+            "staff_effort": effort.pk,
+            "role": role.name,
+            "month": str(month),
+            "hours": str(hours),
+            "amount": str(amount),
+        },
+    )
+    return effort
+
+
+@transaction.atomic
+def fund_call_create(
+    *,
+    actor: Any,
+    source: FundingSource,
+    called_on: date,
+    amount: Any,
+    payments: Any,
+    reference: str = "",
+) -> FundCall:
+    """Call funds from a source for payments made from it and not called before: no more than those
+    payments add up to. The source's row is locked first (the money lock order), so two calls covering
+    the same payment follow each other and the second finds it called."""
+    authorize(actor, "program.call_funds")
+    amount = money(amount)
+    _not_in_future(called_on, field="called_on")
+    source = FundingSource.objects.select_for_update().get(pk=source.pk)
+    ids = sorted({payment.pk for payment in payments})
+    if not ids:
+        raise ValidationError({"payments": _("Please choose the payments this call covers.")})
+    chosen = list(
+        Expense.objects.filter(
+            pk__in=ids,
+            kind=Expense.Kind.PAYMENT,
+            budget_line__source=source,
+            fund_call_payment__isnull=True,
+        )
+    )
+    if len(chosen) != len(ids):
+        raise ValidationError(
+            {
+                "payments": _("Please choose only payments from “%(source)s” that no fund call covers yet.")
+                % {"source": source.name}
+            }
+        )
+    if late := [payment for payment in chosen if payment.booked_on > called_on]:
+        raise ValidationError(
+            {
+                "called_on": _("The call cannot be dated before the payment of %(day)s it covers.")
+                % {"day": formats.date_format(late[0].booked_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    covered = sum((payment.amount for payment in chosen), ZERO)
+    if amount > covered:
+        raise ValidationError(
+            {
+                "amount": _("The chosen payments add up to %(covered)s; the call cannot ask for more.")
+                % {"covered": euro(covered)}
+            }
+        )
+    call = FundCall.objects.create(
+        source=source, called_on=called_on, amount=amount, reference=reference.strip(), created_by=actor
+    )
+    try:
+        with transaction.atomic():
+            FundCallPayment.objects.bulk_create(
+                [FundCallPayment(fund_call=call, expense=payment) for payment in chosen]
+            )
+    except IntegrityError:
+        # Only reachable if another call took a payment past the source's lock.
+        raise ValidationError(
+            {"payments": _("A chosen payment was called meanwhile. Please choose again.")}
+        ) from None
+    return call
+
+
+@transaction.atomic
+def fund_call_receive(*, actor: Any, fund_call: FundCall, received_on: date, amount: Any) -> FundCall:
+    """Record that the money of a call arrived: once, on or after the call's day, at most what was called."""
+    authorize(actor, "program.call_funds")
+    amount = money(amount)
+    _not_in_future(received_on, field="received_on")
+    call = FundCall.objects.select_for_update().get(pk=fund_call.pk)
+    if call.received_on is not None:
+        raise ValidationError(
+            {
+                "received_on": _("The receipt of this call was recorded already on %(day)s.")
+                % {"day": formats.date_format(call.received_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    if received_on < call.called_on:
+        raise ValidationError({"received_on": _("The money cannot arrive before it was called.")})
+    if amount > call.amount:
+        raise ValidationError(
+            {
+                "amount": _("Only %(called)s were called; more cannot be received.")
+                % {"called": euro(call.amount)}
+            }
+        )
+    call.received_on, call.received_amount = received_on, amount
+    call.save(update_fields=["received_on", "received_amount"])
+    return call

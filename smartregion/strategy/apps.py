@@ -47,6 +47,8 @@ class StrategyConfig(AppConfig):
             program.IndicatorValue,
             program.Responsibility,
             program.FundingSource,
+            # Own staff effort shows on the public measure page (issue 14).
+            program.StaffEffort,
             # A linked idea that is hidden or merged must leave the measure page at once.
             Idea,
         ):

@@ -1,6 +1,7 @@
 """Forms of the measure management pages. They parse input; the services (strategy/services.py,
 program/services.py) decide what is allowed and valid, and their ValidationErrors go back onto the form."""
 
+import datetime
 import re
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from smartregion.program.models import (
     Indicator,
     Milestone,
     Responsibility,
+    StaffRole,
 )
 
 from .models import Domain, IdeaLink, Measure, MeasureStatus, Strategy
@@ -190,6 +192,11 @@ class BudgetForm(forms.Form):
     planned = _amount_field(
         _("Planned amount (EUR)"), _("Replaces the amount planned so far for this source and year.")
     )
+    not_eligible = forms.BooleanField(
+        label=_("Not eligible for funding"),
+        required=False,
+        help_text=_("Costs the funder does not recognise; they do not count in the eligible costs."),
+    )
 
     def clean_planned(self) -> str:
         return german_amount(self.cleaned_data["planned"])
@@ -263,3 +270,46 @@ class ResponsibilityForm(forms.Form):
         label=_("Organization"), queryset=Organization.objects.order_by("name")
     )
     role = forms.ChoiceField(label=_("Role"), choices=Responsibility.Role.choices)
+
+
+MONTH = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})[./](\d{4}))\s*$")
+
+
+class MonthField(forms.Field):
+    """A month as ``2026-03`` (what ``<input type="month">`` sends) or as Germans write it, ``03.2026``;
+    cleaned to the month's first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-03", "maxlength": 7})
+
+    def to_python(self, value: Any) -> Any:
+        text = str(value or "").strip()[:20]
+        if not text:
+            return None
+        match = MONTH.match(text)
+        if match is None:
+            raise forms.ValidationError(_("Please give the month as MM.YYYY, for example 03.2026."))
+        year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+        if not 1 <= int(month) <= 12 or not 2000 <= int(year) <= 2100:
+            raise forms.ValidationError(_("Please give the month as MM.YYYY, for example 03.2026."))
+        return datetime.date(int(year), int(month), 1)
+
+
+class StaffEffortForm(forms.Form):
+    role = forms.ModelChoiceField(
+        label=_("Staff role"), queryset=StaffRole.objects.filter(is_active=True).order_by("name")
+    )
+    month = MonthField(label=_("Month"))
+    hours = forms.CharField(
+        label=_("Hours"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("E.g. 12,5. The amount is hours × the role's hourly rate."),
+    )
+    description = forms.CharField(label=_("What was done"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+
+    def clean_hours(self) -> str:
+        return german_amount(self.cleaned_data["hours"])

@@ -187,3 +187,20 @@ def test_milestones_differ_with_what_a_measure_does(demo):
     titles = set(Milestone.objects.values_list("title", flat=True))
     assert len(plans) >= 10
     assert {"Erste Version online", "Beschluss im Kreistag", "Personal geschult"} <= titles
+
+
+def test_the_demo_shows_the_funders_side(demo):
+    """Commitments for both phases, own staff effort, fund calls with receipts, and a financing plan that
+    keeps the funder's rules (issue 14)."""
+    from smartregion.program import selectors
+    from smartregion.program.models import FundCall, FundingCommitment, StaffEffort
+
+    assert FundingCommitment.objects.count() == 2
+    assert StaffEffort.objects.exists()
+    assert FundCall.objects.filter(received_on__isnull=False).exists()
+    overview = selectors.grant_overview()
+    assert overview.staff_effort > 0
+    assert overview.breached == []
+    federal = next(row for row in overview.cash if row.source.name == FEDERAL)
+    assert 0 < federal.received <= federal.called <= federal.paid
+    assert [deadline.phase_letter for deadline in overview.deadlines] == ["A", "B"]

@@ -17,7 +17,7 @@ from smartregion.program import services
 from smartregion.program.models import BudgetLine, Expense, Indicator
 from tests.conftest import ROLES
 
-SHEETS = ("Measures", "Budget", "Expenses", "Milestones", "Indicators")
+SHEETS = ("Measures", "Budget", "Expenses", "Milestones", "Indicators", "Grant", "Funder report")
 
 
 def _fill(measure, office, sources):
@@ -65,7 +65,7 @@ def _sheet_names(book: zipfile.ZipFile) -> list[str]:
     return [part.split('"')[0] for part in workbook.split('<sheet name="')[1:]]
 
 
-def test_office_downloads_the_workbook_with_five_sheets(client, office, filled):
+def test_office_downloads_the_workbook_with_seven_sheets(client, office, filled):
     client.force_login(office)
 
     response = client.get(reverse("program:report_xlsx"))
@@ -76,7 +76,7 @@ def test_office_downloads_the_workbook_with_five_sheets(client, office, filled):
     assert response["Content-Disposition"] == f'attachment; filename="programmbericht-{today}.xlsx"'
     book = zipfile.ZipFile(io.BytesIO(response.content))
     worksheets = [name for name in book.namelist() if name.startswith("xl/worksheets/sheet")]
-    assert len(worksheets) == 5
+    assert len(worksheets) == 7
     with translation.override("de"):
         assert _sheet_names(book) == [_(name) for name in SHEETS]
     strings = book.read("xl/sharedStrings.xml").decode()
@@ -91,7 +91,7 @@ def test_office_downloads_the_workbook_with_five_sheets(client, office, filled):
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role not in ("anonymous", "program_office")])
-@pytest.mark.parametrize("name", ["program:report_xlsx", "program:report_csv"])
+@pytest.mark.parametrize("name", ["program:report_xlsx", "program:report_csv", "program:report_pdf"])
 def test_others_are_refused(client, make_person, filled, role, name):
     client.force_login(make_person(role))
 

@@ -93,7 +93,12 @@ ACTIONS: dict[str, Action] = {
         f.BudgetForm,
         "program.plan_measure",
         lambda user, measure, data: program.budget_line_set(
-            actor=user, measure=measure, source=data["source"], year=data["year"], planned=data["planned"]
+            actor=user,
+            measure=measure,
+            source=data["source"],
+            year=data["year"],
+            planned=data["planned"],
+            eligible=not data["not_eligible"],
         ),
         gettext_lazy("The budget line is saved."),
     ),
@@ -104,6 +109,13 @@ ACTIONS: dict[str, Action] = {
         lambda user, measure, data: program.expense_book(actor=user, **data),
         gettext_lazy("The expense is booked."),
         needs_measure=True,
+    ),
+    "eigenleistung": Action(
+        gettext_lazy("Book own staff effort"),
+        f.StaffEffortForm,
+        "program.book_staff_effort",
+        lambda user, measure, data: program.staff_effort_book(actor=user, measure=measure, **data),
+        gettext_lazy("The own staff effort is booked."),
     ),
     "meilenstein": Action(
         gettext_lazy("Add a milestone"),

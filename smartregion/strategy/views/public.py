@@ -55,6 +55,7 @@ def measure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     milestones = program.measure_milestones(measure)
     indicators = program.measure_indicators(measure)
     may_view_history = user.has_perm("strategy.view_measure_history", measure)
+    may_view_grant = user.has_perm("program.view_grant")
     return render(
         request,
         "strategy/measure_detail.html",
@@ -72,6 +73,10 @@ def measure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "history": history(list(program.measure_history(measure))) if may_view_history else None,
             "may_plan": user.has_perm("program.plan_measure", measure),
             "may_report": user.has_perm("program.report_measure", measure),
+            "may_book_staff_effort": user.has_perm("program.book_staff_effort", measure),
+            "staff_efforts": list(program.measure_staff_efforts(measure)),
+            "grant": program.measure_grant(measure),
+            "may_view_grant": may_view_grant,
         },
     )
 
