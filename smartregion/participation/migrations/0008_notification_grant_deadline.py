@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0006_notification_cause'),
+        ('participation', '0007_phase_kind_survey'),
     ]
 
     operations = [
