@@ -15,6 +15,7 @@ urlpatterns = [
     path("strategie/", include("smartregion.strategy.urls")),
     path("programm/", include("smartregion.program.urls")),
     path("veranstaltungen/", include("smartregion.events.urls")),
+    path("suche/", include("smartregion.insights.urls")),
     path("offene-daten/", include("smartregion.opendata.urls")),
     path("api/v1/docs", documentation, name="api_docs"),
     path("api/v1/", api.urls),

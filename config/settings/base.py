@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "smartregion.participation",
     "smartregion.program",
     "smartregion.events",
+    "smartregion.insights",
     "smartregion.opendata",
     "smartregion.api",
     "smartregion.web",
