@@ -95,11 +95,12 @@ QUERIES = [
 
 def percentile(samples: Sequence[float], percent: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(percent / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
 
 
 def figures(samples: Sequence[float]) -> str:
-    return f"p50 {statistics.median(samples):7.1f}   p95 {percentile(samples, 95):7.1f}   max {max(samples):7.1f}"
+    median, p95 = statistics.median(samples), percentile(samples, 95)
+    return f"p50 {median:7.1f}   p95 {p95:7.1f}   max {max(samples):7.1f}"
 
 
 def timed(call: Callable[[], object]) -> float:
@@ -143,7 +144,9 @@ def seed(*, ideas: int) -> None:
     call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(SEED)
     texts = read_texts()
-    user = get_user_model().objects.create_user(email="bench@example.org", password=None, display_name="Bench")
+    user = get_user_model().objects.create_user(
+        email="bench@example.org", password=None, display_name="Bench"
+    )
     domain = Domain.objects.create(name="Mobilität", slug="mobilitaet")
     now = timezone.now()
     processes = []
@@ -215,18 +218,32 @@ def in_process() -> None:
     def search_page(q: str) -> None:
         search_everything(q=q)
 
-    for name, call in (("idea list (q, page 1 + count)", idea_list_page), ("search page (all kinds)", search_page)):
+    for name, call in (
+        ("idea list (q, page 1 + count)", idea_list_page),
+        ("search page (all kinds)", search_page),
+    ):
         for q in QUERIES:  # warm the caches once
             call(q)
-        samples = [timed(lambda q=q: call(q)) for _ in range(REPEAT) for q in QUERIES]
+        samples = [timed(lambda q=q, call=call: call(q)) for _ in range(REPEAT) for q in QUERIES]
         print(f"  in-process  {name:34} {figures(samples)}   (target p95 < 30)")
     processes = list(Process.objects.filter(slug__startswith="bench-insights"))
     rng = random.Random(SEED)
-    picks = [rng.choice(list(Idea.objects.filter(process=process).values_list("pk", flat=True)[:2000])) for process in processes for _ in range(4)]
-    probes = [(idea.process, f"{idea.title}\n{idea.body}") for idea in Idea.objects.filter(pk__in=picks).select_related("process")]
+    picks = [
+        rng.choice(list(Idea.objects.filter(process=process).values_list("pk", flat=True)[:2000]))
+        for process in processes
+        for _ in range(4)
+    ]
+    probes = [
+        (idea.process, f"{idea.title}\n{idea.body}")
+        for idea in Idea.objects.filter(pk__in=picks).select_related("process")
+    ]
     for process, text in probes:
         similar_ideas(process=process, text=text)
-    samples = [timed(lambda p=process, t=text: similar_ideas(process=p, text=t)) for _ in range(REPEAT) for process, text in probes]
+    samples = [
+        timed(lambda p=process, t=text: similar_ideas(process=p, text=t))
+        for _ in range(REPEAT)
+        for process, text in probes
+    ]
     print(f"  in-process  {'similar ideas (5 best)':34} {figures(samples)}   (target p95 < 50)")
 
 
@@ -246,7 +263,11 @@ def over_http(database_url: str) -> None:
                 raise RuntimeError(f"{path} answered {status}")
             return elapsed
 
-        for label, prefix in (("/suche/", "/suche/?"), ("/ideen/", "/ideen/?"), ("/api/v1/ideas", "/api/v1/ideas?")):
+        for label, prefix in (
+            ("/suche/", "/suche/?"),
+            ("/ideen/", "/ideen/?"),
+            ("/api/v1/ideas", "/api/v1/ideas?"),
+        ):
             for q in QUERIES:
                 get(prefix + urlencode({"q": q}))
             samples = [get(prefix + urlencode({"q": q})) for _ in range(REPEAT) for q in QUERIES]
@@ -265,7 +286,9 @@ def over_http(database_url: str) -> None:
                 "HX-Request": "true",
             }
             started = time.perf_counter()
-            connection.request("POST", f"/suche/aehnliche-ideen/{process.slug}/", body=payload, headers=headers)
+            connection.request(
+                "POST", f"/suche/aehnliche-ideen/{process.slug}/", body=payload, headers=headers
+            )
             response = connection.getresponse()
             response.read()
             elapsed = (time.perf_counter() - started) * 1000
@@ -292,7 +315,7 @@ def freshness(database_url: str) -> None:
         "DATABASE_URL": database_url,
         "TASK_BACKEND": "database",
     }
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
         cwd=ROOT,
         env=environment,
@@ -325,7 +348,9 @@ def freshness(database_url: str) -> None:
             Idea.objects.filter(pk=idea.pk).delete()
             time.sleep(0.3)
         print(f"  freshness   {'idea_create (the form’s save)':34} {figures(submit)}")
-        print(f"  freshness   {'commit → findable (db_worker 0.2 s)':34} {figures(findable)}   (target < 1000)")
+        print(
+            f"  freshness   {'commit → findable (db_worker 0.2 s)':34} {figures(findable)}   (target < 1000)"
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -341,7 +366,9 @@ def run(database: str, ideas: int) -> None:
     django_setup(url)
     from django.db import connection
 
-    print(f"\n== {database}: {ideas:,} ideas; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs ==")
+    print(
+        f"\n== {database}: {ideas:,} ideas; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs =="
+    )
     seed(ideas=ideas)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -356,14 +383,18 @@ def run(database: str, ideas: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--ideas", type=int, default=100_000)
     args = parser.parse_args(argv)
     if args.db == "both":
         # Django is set up once per process: each database gets a process of its own.
         for database in ("sqlite", "postgres"):
-            subprocess.run([sys.executable, __file__, "--db", database, "--ideas", str(args.ideas)], check=True)  # noqa: S603
+            subprocess.run(  # noqa: S603 - this script and manage.py of this checkout
+                [sys.executable, __file__, "--db", database, "--ideas", str(args.ideas)], check=True
+            )
         return 0
     run(args.db, args.ideas)
     return 0

@@ -8,7 +8,7 @@ views check it once more against the live rows before showing a snippet.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 
 from smartregion.core.pagecache import pages_changed
 from smartregion.events.models import Event
@@ -16,7 +16,7 @@ from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Comment, Idea, Process
 from smartregion.strategy.models import Measure
 
-from .models import SearchEntry, SearchKind, SearchTerm
+from .models import SearchEntry, SearchKind, SearchTerm, entry_id
 from .search import index_document
 
 BATCH = 500
@@ -79,7 +79,12 @@ DOCUMENTS = {
     SearchKind.MEASURE: _measures,
     SearchKind.EVENT: _events,
 }
-MODELS = {SearchKind.IDEA: Idea, SearchKind.COMMENT: Comment, SearchKind.MEASURE: Measure, SearchKind.EVENT: Event}
+MODELS: dict[SearchKind, type[models.Model]] = {
+    SearchKind.IDEA: Idea,
+    SearchKind.COMMENT: Comment,
+    SearchKind.MEASURE: Measure,
+    SearchKind.EVENT: Event,
+}
 
 
 def index_update(*, kind: str, ids: Iterable[int]) -> int:
@@ -100,6 +105,7 @@ def index_update(*, kind: str, ids: Iterable[int]) -> int:
                 terms.update(title_stems.split(), body_stems.split())
                 entries.append(
                     SearchEntry(
+                        id=entry_id(kind, document.object_id),
                         kind=kind,
                         object_id=document.object_id,
                         process_id=document.process_id,
@@ -144,6 +150,6 @@ def index_rebuild() -> dict[str, int]:
         SearchEntry.objects.all().delete()
         SearchTerm.objects.all().delete()
     for kind, model in MODELS.items():
-        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        ids = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         written[str(kind)] = index_update(kind=kind, ids=ids)
     return written

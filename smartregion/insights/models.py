@@ -1,8 +1,8 @@
 """The search index: one row per searchable document, read by the engine's own full-text index.
 
-SQLite keeps an FTS5 table over ``title_stems``/``body_stems`` (rowid = entry id, fed by triggers), PostgreSQL
-a generated, weighted ``tsvector`` column with a GIN index; both come from raw-SQL migrations guarded by vendor
-(migrations/0002_search_fulltext.py), so the model holds only what both databases share.
+SQLite keeps an FTS5 table of the public entries' stems (rowid = entry id, fed by triggers), PostgreSQL a
+generated, weighted ``tsvector`` column with a GIN index; both come from raw-SQL migrations guarded by
+vendor (migrations/0002_search_fulltext.py), so the model holds only what both databases share.
 """
 
 from django.db import models
@@ -16,8 +16,20 @@ class SearchKind(models.TextChoices):
     EVENT = "event", _("Events")
 
 
+# An entry's id is its object's id times four plus its kind's code, so that the engines' index rows name
+# their document without a join (SQLite: rowid >> 2 and rowid & 3).
+KIND_CODES = {SearchKind.IDEA: 0, SearchKind.COMMENT: 1, SearchKind.MEASURE: 2, SearchKind.EVENT: 3}
+KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
+
+
+def entry_id(kind: str, object_id: int) -> int:
+    return object_id * 4 + KIND_CODES[SearchKind(kind)]
+
+
 class SearchEntry(models.Model):
     """A document as the index sees it: its text (for snippets) and its Snowball stems (for matching)."""
+
+    id = models.BigIntegerField(primary_key=True)
 
     kind = models.CharField(max_length=10, choices=SearchKind.choices)
     object_id = models.PositiveIntegerField()

@@ -14,14 +14,17 @@ import difflib
 import functools
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import snowballstemmer
 from django.db import connection
 from django.db.models import CharField, Func, IntegerField, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.safestring import SafeString, mark_safe
+
+from .models import KIND_CODES, KINDS_BY_CODE, SearchKind, SearchTerm
 
 # The best this many matches of one query are what lists page through and count.
 MATCH_CAP = 1000
@@ -39,20 +42,19 @@ _FOLD = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 # Words too common to find anything by: articles, pronouns, prepositions, auxiliaries (German and a few
 # English ones people type). Compared before stemming, in lower case.
-STOP_WORDS = frozenset(
-    """
-    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch auf aus
-    bei bin bis bist da damit dann das dass dein deine dem den denn der des dessen deshalb die dies diese diesem
-    diesen dieser dieses doch dort du durch ein eine einem einen einer eines einig einige er es etwas euch euer
-    eure für fuer gegen gewesen hab habe haben hat hatte hätte hier hin hinter ich ihm ihn ihnen ihr ihre im in
-    indem ins ist jede jedem jeden jeder jedes jene jener jetzt kann kein keine keinem keinen keiner können
-    koennen könnte man manche mancher mein meine mich mir mit muss musste nach nicht nichts noch nun nur ob oder
-    ohne sehr sein seine seinem seinen seiner selbst sich sie sind so solche soll sollte sondern sonst über
-    ueber um und uns unser unsere unter viel vom von vor war waren warum was weg weil welche welcher wenn wer
-    werde werden wie wieder will wir wird wo wollen wurde würde zu zum zur zwar zwischen
-    a an and are for in is of on or the to
-    """.split()
+_STOP_WORDS_TEXT = (
+    "aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch "
+    "auf aus bei bin bis bist da damit dann das dass dein deine dem den denn der des dessen deshalb die "
+    "dies diese diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines einig "
+    "einige er es etwas euch euer eure für fuer gegen gewesen hab habe haben hat hatte hätte hier hin "
+    "hinter ich ihm ihn ihnen ihr ihre im in indem ins ist jede jedem jeden jeder jedes jene jener jetzt "
+    "kann kein keine keinem keinen keiner können koennen könnte man manche mancher mein meine mich mir "
+    "mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen seiner "
+    "selbst sich sie sind so solche soll sollte sondern sonst über ueber um und uns unser unsere unter "
+    "viel vom von vor war waren warum was weg weil welche welcher wenn wer werde werden wie wieder will "
+    "wir wird wo wollen wurde würde zu zum zur zwar zwischen a an and are for in is of on or the to "
 )
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 def _fold(stem: str) -> str:
@@ -101,10 +103,13 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, terms=terms, only_stop_words=not terms and bool(_WORD.search(text)))
 
 
-def _fts5_query(terms: Sequence[str], operator: str) -> str:
+def _fts5_query(terms: Sequence[str], operator: str, process_id: int | None = None) -> str:
     # Terms are letters and digits only; quoting them keeps FTS5 keywords such as NEAR or OR plain words.
     # Every term is a prefix, as word forms share a stem's beginning (the old LIKE search did the same).
-    return f" {operator} ".join(f'"{term}"*' for term in terms)
+    # The words are looked for in title and text only; the process column only holds "p<id>".
+    words = f" {operator} ".join(f'"{term}"*' for term in terms)
+    query = f"{{title_stems body_stems}} : ({words})"
+    return query if process_id is None else f'{query} AND process : "p{process_id}"'
 
 
 def _tsquery(terms: Sequence[str], operator: str) -> str:
@@ -118,23 +123,23 @@ class Hit:
     entry_id: int
 
 
-def _where(kind: str | None, process_id: int | None, exclude: Iterable[tuple[str, int]]) -> tuple[str, list]:
-    clauses, params = ["e.is_public"], []
+def _where(kind: str | None, process_id: int | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["e.is_public"]
+    params: list[Any] = []
     if kind:
         clauses.append("e.kind = %s")
         params.append(kind)
     if process_id is not None:
         clauses.append("e.process_id = %s")
         params.append(process_id)
-    for excluded_kind, object_id in exclude:
-        clauses.append("NOT (e.kind = %s AND e.object_id = %s)")
-        params += [excluded_kind, object_id]
     return " AND ".join(clauses), params
 
 
-# SQLite: CROSS JOIN keeps the full-text index as the outer loop. With a plain JOIN the planner may walk the
-# entries of one kind by the unique index and evaluate the MATCH once per entry (measured: 0.3-0.8 s at 3,000
-# ideas instead of 1 ms).
+# Ranking reads every candidate's statistics, so it is bounded: a query is ranked over its RANK_WINDOW most
+# recently indexed matches (decision 0003). Below that size (every process of MYK's size, most queries at
+# 100,000 ideas) the ranking is complete; above it, the newest matches are ranked and older ones are not
+# reached by this query, which the page's "more than 1,000 results" asks to narrow anyway.
+RANK_WINDOW = 5000
 
 
 def match(
@@ -144,26 +149,34 @@ def match(
     process_id: int | None = None,
     any_term: bool = False,
     limit: int = MATCH_CAP,
-    exclude: Iterable[tuple[str, int]] = (),
 ) -> list[Hit]:
     """Public entries containing every term (or any, for similarity), best first, at most ``limit``."""
     if not terms:
         return []
-    where, params = _where(kind, process_id, exclude)
     if connection.vendor == "postgresql":
+        where, params = _where(kind, process_id)
         sql = (
-            "SELECT e.kind, e.object_id, e.id FROM insights_searchentry e, to_tsquery('simple', %s) query "
-            f"WHERE e.vector @@ query AND {where} ORDER BY ts_rank(e.vector, query) DESC, e.id LIMIT %s"
+            "SELECT w.kind, w.object_id, w.id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
+            "SELECT e.id, e.kind, e.object_id, e.vector FROM insights_searchentry e "
+            f"WHERE e.vector @@ to_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s"
+            ") w ORDER BY ts_rank(w.vector, to_tsquery('simple', %s)) DESC, w.id DESC LIMIT %s"
         )
-        params = [_tsquery(terms, "|" if any_term else "&"), *params, limit]
+        query = _tsquery(terms, "|" if any_term else "&")
+        params = [query, *params, RANK_WINDOW, query, limit]
     else:
+        # The FTS5 table holds public documents only and walks its newest matches first (rowid order needs
+        # no sort); only the window's rows are scored, and the rowid names the document (no join).
+        kind_filter = f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
         sql = (
-            "SELECT e.kind, e.object_id, e.id FROM insights_search_fts f "
-            "CROSS JOIN insights_searchentry e ON e.id = f.rowid "
-            f"WHERE insights_search_fts MATCH %s AND {where} "
-            f"ORDER BY bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0), e.id LIMIT %s"
+            "SELECT rid FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
+            f"SELECT rowid AS rid, bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
+            f"FROM insights_search_fts WHERE insights_search_fts MATCH %s {kind_filter} "
+            "ORDER BY rowid DESC LIMIT %s) ORDER BY score, rid DESC LIMIT %s"
         )
-        params = [_fts5_query(terms, "OR" if any_term else "AND"), *params, limit]
+        params = [_fts5_query(terms, "OR" if any_term else "AND", process_id), RANK_WINDOW, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Hit(kind, object_id, entry_id) for kind, object_id, entry_id in cursor.fetchall()]
@@ -171,34 +184,28 @@ def match(
 
 def kind_counts(terms: Sequence[str], *, limit: int = MATCH_CAP) -> dict[str, int]:
     """How many public entries of each kind contain every term, each count capped at ``limit``."""
-    counts: dict[str, int] = {}
     if not terms:
-        return counts
-    if connection.vendor == "postgresql":
-        inner = (
-            "SELECT e.kind FROM insights_searchentry e WHERE e.vector @@ to_tsquery('simple', %s) "
-            "AND e.is_public AND e.kind = %s LIMIT %s"
-        )
-        query = _tsquery(terms, "&")
-    else:
-        inner = (
-            "SELECT e.kind FROM insights_search_fts f CROSS JOIN insights_searchentry e ON e.id = f.rowid "
-            "WHERE insights_search_fts MATCH %s AND e.is_public AND e.kind = %s LIMIT %s"
-        )
-        query = _fts5_query(terms, "AND")
-    from .models import SearchKind
-
-    # One statement: a capped count per kind, so a very common word costs at most the cap per kind.
-    sql = " UNION ALL ".join(
-        f"SELECT %s, (SELECT COUNT(*) FROM ({inner}) capped)" for _kind in SearchKind.values
-    )
-    params: list = []
+        return {}
+    params: list[Any] = []
+    selects = []
     for kind in SearchKind.values:
-        params += [kind, query, kind, limit]
+        if connection.vendor == "postgresql":
+            inner = (
+                "SELECT 1 FROM insights_searchentry e WHERE e.vector @@ to_tsquery('simple', %s) "
+                "AND e.is_public AND e.kind = %s LIMIT %s"
+            )
+            params += [kind, _tsquery(terms, "&"), kind, limit]
+        else:
+            inner = (
+                "SELECT 1 FROM insights_search_fts WHERE insights_search_fts MATCH %s "  # noqa: S608 - only constants and %s parameters are formatted in
+                f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]} LIMIT %s"
+            )
+            params += [kind, _fts5_query(terms, "AND"), limit]
+        selects.append(f"SELECT %s, (SELECT COUNT(*) FROM ({inner}) capped)")  # noqa: S608 - only constants and %s parameters are formatted in
+    # One statement: a capped count per kind, so a very common word costs at most the cap per kind.
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = {kind: count for kind, count in cursor.fetchall()}
-    return counts
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return dict(cursor.fetchall())
 
 
 def ranked_ids(text: str, *, kind: str, process_id: int | None = None) -> list[int]:
@@ -220,7 +227,7 @@ def rank_position(ids: Sequence[int]) -> Func | Value:
 
 
 def similar_terms(text: str) -> list[str]:
-    """The terms that best describe a typed text: title words first, longer (rarer) stems before short ones."""
+    """The terms that best describe a typed text: longer (rarer) stems first, then in their order."""
     terms = list(dict.fromkeys(index_terms(text)))
     informative = [term for term in terms if len(term) >= 4] or terms
     return sorted(informative, key=lambda term: (-len(term), informative.index(term)))[:MAX_SIMILAR_TERMS]
@@ -228,8 +235,6 @@ def similar_terms(text: str) -> list[str]:
 
 def did_you_mean(parsed: ParsedQuery) -> str:
     """A corrected query from the index's vocabulary when some term is unknown there, else ''."""
-    from .models import SearchTerm
-
     if parsed.is_empty:
         return ""
     known = set(SearchTerm.objects.filter(term__in=parsed.terms).values_list("term", flat=True))
@@ -301,4 +306,3 @@ def _matches(word: str, wanted: set[str]) -> bool:
         return False
     terms = index_terms(word)
     return bool(terms) and any(terms[0].startswith(term) for term in wanted)
-

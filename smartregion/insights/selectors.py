@@ -131,13 +131,15 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
 
 
 def similar_ideas(*, process: Process, text: str, limit: int = SIMILAR_COUNT) -> list[Idea]:
-    """The published ideas of ``process`` most like ``text`` (any of its telling words, ranked), best first."""
+    """The published ideas of ``process`` most like ``text`` (any of its telling words), best first."""
     terms = search.similar_terms(text)
     if not terms:
         return []
     ids = [
         hit.object_id
-        for hit in search.match(terms, kind=SearchKind.IDEA, process_id=process.pk, any_term=True, limit=limit * 2)
+        for hit in search.match(
+            terms, kind=SearchKind.IDEA, process_id=process.pk, any_term=True, limit=limit * 2
+        )
     ]
     ideas = (
         participation.idea_list(viewer=PUBLIC, filters=participation.IdeaFilters(process=process))

@@ -54,7 +54,9 @@ def _deleted(sender: type, instance: Any, **kwargs: Any) -> None:
     index.index_remove(kind=KINDS[sender], ids=[instance.pk])
 
 
-def _process_saved(sender: type, instance: Process, raw: bool = False, created: bool = False, **kwargs: Any) -> None:
+def _process_saved(
+    sender: type, instance: Process, raw: bool = False, created: bool = False, **kwargs: Any
+) -> None:
     # A new process has no ideas yet; a changed one may have become public or draft.
     if raw or created:
         return

@@ -36,7 +36,9 @@ def similar_ideas(request: HttpRequest, slug: str) -> HttpResponse:
     A POST (with the form's CSRF token) because the text can be longer than a URL may be; nothing is stored.
     """
     try:
-        process = process_list(viewer=request.user).filter(visibility=Process.Visibility.PUBLIC).get(slug=slug)
+        process = (
+            process_list(viewer=request.user).filter(visibility=Process.Visibility.PUBLIC).get(slug=slug)
+        )
     except Process.DoesNotExist as error:
         raise Http404(_("This participation process does not exist.")) from error
     ideas = selectors.similar_ideas(process=process, text=SimilarForm(request.POST).text())

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _ideas(q: str, **filters) -> list[str]:
-    rows = participation.idea_list(viewer=None, filters=participation.IdeaFilters(q=q, sort="relevance", **filters))
+    rows = participation.idea_list(
+        viewer=None, filters=participation.IdeaFilters(q=q, sort="relevance", **filters)
+    )
     return [idea.title for idea in rows]
 
 
@@ -173,7 +175,9 @@ def test_the_idea_list_and_the_api_order_by_relevance_with_a_query(make_idea, cl
     assert [row["title"] for row in api["results"]] == ["Spielplatz am See", "Bänke im Park"]
     assert api["count"] == 2
     newest = client.get("/api/v1/ideas", {"q": "Spielplatz", "sort": "newest"}).json()
-    assert [row["title"] for row in newest["results"]] == ["Spielplatz am See", "Bänke im Park"][::-1][::-1] or True
+    assert [row["title"] for row in newest["results"]] == ["Spielplatz am See", "Bänke im Park"][::-1][
+        ::-1
+    ] or True
     first = client.get("/api/v1/ideas", {"q": "Spielplatz", "limit": 1}).json()
     assert [row["title"] for row in first["results"]] == ["Spielplatz am See"]
     second = client.get(first["next"]).json()
@@ -188,7 +192,9 @@ def test_similar_ideas_are_ranked_public_ideas_of_the_same_process(make_idea, pr
     make_idea("Bücherei länger öffnen", "Am Samstag bis 18 Uhr.")
     make_idea("Verborgen: Radweg beleuchten", "Radweg Licht", status=IdeaStatus.HIDDEN)
     make_idea("Anderes Verfahren: Radweg Licht", "Radweg beleuchten", process=ProcessFactory())
-    found = [idea.title for idea in similar_ideas(process=process, text="Radweg beleuchten\nnachts ist es dunkel")]
+    found = [
+        idea.title for idea in similar_ideas(process=process, text="Radweg beleuchten\nnachts ist es dunkel")
+    ]
     assert found[:2] == ["Radweg an der B256 beleuchten", "Beleuchtung am Radweg Mayen"]
     assert "Bücherei länger öffnen" not in found
     assert all(not title.startswith(("Verborgen", "Anderes")) for title in found)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.BigIntegerField(primary_key=True, serialize=False)),
                 ('kind', models.CharField(choices=[('idea', 'Ideas'), ('comment', 'Comments'), ('measure', 'Measures'), ('event', 'Events')], max_length=10)),
                 ('object_id', models.PositiveIntegerField()),
                 ('process_id', models.PositiveIntegerField(blank=True, null=True)),
