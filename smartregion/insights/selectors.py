@@ -68,6 +68,12 @@ class SearchResults:
         ]
 
 
+def _ids(by_kind: dict[str, list[int]], kind: str) -> list[int]:
+    # Ids start at 1, so [0] matches nothing, but still asks: one query per kind whatever kinds a page
+    # holds, so that the page's query count does not depend on the data.
+    return by_kind.get(kind) or [0]
+
+
 def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
     """The address of each hit the public may see now; hits missing from the answer are not shown."""
     by_kind: dict[str, list[int]] = {}
@@ -75,10 +81,10 @@ def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
         by_kind.setdefault(hit.kind, []).append(hit.object_id)
     urls: dict[tuple[str, int], str] = {}
     public_ideas = participation.idea_list(viewer=PUBLIC, filters=participation.IdeaFilters())
-    if ids := by_kind.get(SearchKind.IDEA):
+    if ids := _ids(by_kind, SearchKind.IDEA):
         for pk in public_ideas.filter(pk__in=ids).values_list("pk", flat=True):
             urls[(SearchKind.IDEA, pk)] = reverse("participation:idea", args=[pk])
-    if ids := by_kind.get(SearchKind.COMMENT):
+    if ids := _ids(by_kind, SearchKind.COMMENT):
         comments = Comment.objects.filter(
             pk__in=ids,
             is_deleted=False,
@@ -87,10 +93,10 @@ def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
         )
         for pk, idea_id in comments.values_list("pk", "idea_id"):
             urls[(SearchKind.COMMENT, pk)] = reverse("participation:idea", args=[idea_id]) + f"#comment-{pk}"
-    if ids := by_kind.get(SearchKind.MEASURE):
+    if ids := _ids(by_kind, SearchKind.MEASURE):
         for pk, slug in measure_list(viewer=PUBLIC).filter(pk__in=ids).values_list("pk", "slug"):
             urls[(SearchKind.MEASURE, pk)] = reverse("strategy:measure", kwargs={"slug": slug})
-    if ids := by_kind.get(SearchKind.EVENT):
+    if ids := _ids(by_kind, SearchKind.EVENT):
         events = Event.objects.filter(pk__in=ids).exclude(status=Event.Status.DRAFT)
         for pk, slug in events.values_list("pk", "slug"):
             urls[(SearchKind.EVENT, pk)] = reverse("events:event", kwargs={"slug": slug})
