@@ -14,6 +14,7 @@ class InsightsConfig(AppConfig):
 
         from smartregion.participation.models import Idea
 
-        from . import ml_signals
+        from . import ml_signals, signals
 
+        signals.connect()
         post_save.connect(ml_signals.idea_saved, sender=Idea, dispatch_uid="insights-ml-idea-saved")

@@ -1,4 +1,5 @@
-"""Forms of the insights pages: they parse input; the services decide what is allowed."""
+"""Forms of the insights pages (the office's analyses and the public search): they parse input; the services
+decide what is allowed."""
 
 from typing import Any
 
@@ -7,6 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.strategy.models import Domain, Strategy
+
+from .models import SearchKind
 
 MERGE_REASON = _("This idea says the same as another one; its supports were carried over.")
 
@@ -85,3 +88,31 @@ class BriefingFilter(forms.Form):
         self.fields["status"].choices = [("", _("All public ideas")), *statuses]  # type: ignore[attr-defined]
         self.fields["gemeinde"].widget.choices = [("", _("All municipalities")), *municipalities]
         self.fields["lebensbereich"].widget.choices = [("", _("All domains of life")), *domains]
+
+
+class SearchForm(forms.Form):
+    """The search page's GET form: the words, and optionally one kind of content."""
+
+    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Only"), required=False, choices=[("", _("Everything")), *SearchKind.choices]
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("use_required_attribute", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].replace("\x00", "").strip()
+
+
+class SimilarForm(forms.Form):
+    """What the idea form sends while the person types (bounded like the idea form's own fields)."""
+
+    title = forms.CharField(max_length=150, required=False)
+    body = forms.CharField(max_length=10000, required=False)
+
+    def text(self) -> str:
+        if not self.is_valid():
+            return ""
+        return f"{self.cleaned_data['title']}\n{self.cleaned_data['body']}".replace("\x00", "")

@@ -1,11 +1,26 @@
-"""Reads for the insights pages: shaped querysets, a fixed number of queries whatever the data size."""
+"""Reads of the insights: shaped querysets, a fixed number of queries whatever the data size.
 
+Search and similar ideas show public content only: the index says what matches and in which order; before
+anything is shown, each page's documents are checked again against the live rows with the public rules of
+their own apps, so content hidden a moment ago (before its index task ran) never appears, not even as a
+snippet.
+"""
+
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Idea, Process
+from smartregion.events.models import Event
+from smartregion.participation import selectors as participation
+from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Comment, Idea, IdeaStatus, Process
+from smartregion.strategy.selectors import measure_list
 
+from . import search
 from .models import (
     CategorySuggestion,
     Cluster,
@@ -13,6 +28,8 @@ from .models import (
     ClusterRun,
     DuplicatePair,
     PairStatus,
+    SearchEntry,
+    SearchKind,
     SuggestionStatus,
 )
 from .services import COMPARED_STATUSES
@@ -98,3 +115,141 @@ def briefing_ideas(
 def members_prefetch() -> Prefetch:
     """Members of clusters with their ideas (for the move form's choices)."""
     return Prefetch("members", queryset=ClusterMember.objects.select_related("idea").order_by("-centrality"))
+
+
+PAGE_SIZE = 20
+SIMILAR_COUNT = 5
+PUBLIC = AnonymousUser()
+
+
+@dataclass(frozen=True)
+class Result:
+    """One search result as the page shows it."""
+
+    kind: str
+    kind_label: str
+    title: SafeString
+    snippet: SafeString
+    url: str
+
+
+@dataclass
+class SearchResults:
+    parsed: search.ParsedQuery
+    kind: str = ""
+    page: Page | None = None
+    results: list[Result] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    suggestion: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def capped(self) -> bool:
+        """Whether some count stopped at the cap (the page then says "more than")."""
+        return any(count >= search.MATCH_CAP for count in self.counts.values())
+
+    @property
+    def capped_at(self) -> int:
+        return search.MATCH_CAP
+
+    @property
+    def facets(self) -> list[dict[str, Any]]:
+        """One entry per kind: its label, capped count, and whether the results are narrowed to it."""
+        return [
+            {"kind": kind, "label": label, "count": self.counts.get(kind, 0), "active": kind == self.kind}
+            for kind, label in SearchKind.choices
+        ]
+
+
+def _ids(by_kind: dict[str, list[int]], kind: str) -> list[int]:
+    # Ids start at 1, so [0] matches nothing, but still asks: one query per kind whatever kinds a page
+    # holds, so that the page's query count does not depend on the data.
+    return by_kind.get(kind) or [0]
+
+
+def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
+    """The address of each hit the public may see now; hits missing from the answer are not shown."""
+    by_kind: dict[str, list[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.object_id)
+    urls: dict[tuple[str, int], str] = {}
+    public_ideas = participation.idea_list(viewer=PUBLIC, filters=participation.IdeaFilters())
+    if ids := _ids(by_kind, SearchKind.IDEA):
+        for pk in public_ideas.filter(pk__in=ids).values_list("pk", flat=True):
+            urls[(SearchKind.IDEA, pk)] = reverse("participation:idea", args=[pk])
+    if ids := _ids(by_kind, SearchKind.COMMENT):
+        comments = Comment.objects.filter(
+            pk__in=ids,
+            is_deleted=False,
+            is_hidden=False,
+            idea__in=public_ideas.select_related(None).prefetch_related(None).values("pk"),
+        )
+        for pk, idea_id in comments.values_list("pk", "idea_id"):
+            urls[(SearchKind.COMMENT, pk)] = reverse("participation:idea", args=[idea_id]) + f"#comment-{pk}"
+    if ids := _ids(by_kind, SearchKind.MEASURE):
+        for pk, slug in measure_list(viewer=PUBLIC).filter(pk__in=ids).values_list("pk", "slug"):
+            urls[(SearchKind.MEASURE, pk)] = reverse("strategy:measure", kwargs={"slug": slug})
+    if ids := _ids(by_kind, SearchKind.EVENT):
+        events = Event.objects.filter(pk__in=ids).exclude(status=Event.Status.DRAFT)
+        for pk, slug in events.values_list("pk", "slug"):
+            urls[(SearchKind.EVENT, pk)] = reverse("events:event", kwargs={"slug": slug})
+    return urls
+
+
+def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> SearchResults:
+    """Public ideas, comments, measures and events matching every word of ``q``, best first, paged."""
+    parsed = search.parse_query(q)
+    kind = kind if kind in SearchKind.values else ""
+    found = SearchResults(parsed=parsed, kind=kind)
+    if parsed.is_empty:
+        return found
+    hits = search.match(parsed.terms, kind=kind or None)
+    found.counts = search.kind_counts(parsed.terms)
+    found.page = Paginator(hits, PAGE_SIZE).get_page(page_number)
+    page_hits: list[search.Hit] = list(found.page.object_list)
+    entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in page_hits])
+    urls = _public_urls(page_hits)
+    labels = dict(SearchKind.choices)
+    for hit in page_hits:
+        entry = entries.get(hit.entry_id)
+        url = urls.get((hit.kind, hit.object_id))
+        if entry is None or url is None:
+            continue
+        found.results.append(
+            Result(
+                kind=hit.kind,
+                kind_label=str(labels[hit.kind]),
+                title=search.highlight(entry.title, parsed.terms, length=300),
+                snippet=search.highlight(entry.body, parsed.terms),
+                url=url,
+            )
+        )
+    if not hits:
+        found.suggestion = search.did_you_mean(parsed)
+    return found
+
+
+def similar_ideas(*, process: Process, text: str, limit: int = SIMILAR_COUNT) -> list[Idea]:
+    """The published ideas of ``process`` most like ``text`` (any of its telling words), best first."""
+    terms = search.similar_terms(text)
+    if not terms:
+        return []
+    ids = [
+        hit.object_id
+        for hit in search.match(
+            terms, kind=SearchKind.IDEA, process_id=process.pk, any_term=True, limit=limit * 2
+        )
+    ]
+    ideas = (
+        participation.idea_list(viewer=PUBLIC, filters=participation.IdeaFilters(process=process))
+        .filter(pk__in=ids)
+        .exclude(status=IdeaStatus.MERGED)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "title", "support_count", "status", "process_id")
+    )
+    order = {pk: position for position, pk in enumerate(ids)}
+    return sorted(ideas, key=lambda idea: order[idea.pk])[:limit]

@@ -1,10 +1,12 @@
-"""Background work of the offline insights: thin, idempotent, taking ids."""
+"""Background work of the insights: the office's analyses, and keeping the search index in step with the
+content. Tasks take ids and are idempotent: they read the content afresh, so a doubled or late run stores
+the same."""
 
 from django_tasks import task
 
 from smartregion.participation.models import Idea, Process
 
-from . import services
+from . import index, services
 from .models import ClusterRun
 
 
@@ -48,3 +50,15 @@ def cluster_compute(*, run_id: int) -> str:
     """Compute a queued clustering run."""
     run = ClusterRun.objects.get(pk=run_id)
     return services.cluster_compute(run=run).status
+
+
+@task()
+def search_index_update(*, kind: str, ids: list[int]) -> int:
+    """Re-index these documents of one kind; returns the rows written."""
+    return index.index_update(kind=kind, ids=ids)
+
+
+@task()
+def search_index_process(*, process_id: int) -> None:
+    """Re-index a process's ideas and comments after its visibility changed."""
+    index.index_process(process_id=process_id)

@@ -1,7 +1,9 @@
-"""Staff pages of the offline insights: duplicate queue, category suggestions, clusters, briefing.
+"""Pages of the insights.
 
-Each view asks the role first (403 before 404, so nobody probes for ids), then the object's permission;
-the services ask again before they write. Service ValidationErrors go back onto the form with 400.
+Staff pages (duplicate queue, category suggestions, clusters, briefing) ask the role first (403 before 404,
+so nobody probes for ids), then the object's permission; the services ask again before they write. Service
+ValidationErrors go back onto the form with 400. The search page and the similar ideas beside the idea form
+show public content only.
 """
 
 from typing import Any
@@ -12,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -21,10 +23,20 @@ from smartregion.core.forms import add_service_error
 from smartregion.core.permissions import permitted_user
 from smartregion.network.models import Municipality
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, IdeaStatus, Process
+from smartregion.participation.selectors import process_list
 from smartregion.strategy.models import Domain
 
 from . import selectors, services, summary
-from .forms import BriefingFilter, DomainsForm, MeasureForm, MergeForm, MoveForm, RenameForm
+from .forms import (
+    BriefingFilter,
+    DomainsForm,
+    MeasureForm,
+    MergeForm,
+    MoveForm,
+    RenameForm,
+    SearchForm,
+    SimilarForm,
+)
 from .models import CategorySuggestion, Cluster, ClusterMember, ClusterRun, DuplicatePair
 from .text import idea_text
 
@@ -305,15 +317,34 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/ml/overview.html", {"processes": processes})
 
 
-urlpatterns = [
-    path("einblicke/", overview, name="overview"),
-    path("moderation/dubletten/", duplicate_queue, name="duplicates"),
-    path("moderation/dubletten/<int:pk>/", duplicate_decide, name="duplicate_decide"),
-    path("moderation/lebensbereiche/", suggestion_queue, name="suggestions"),
-    path("moderation/lebensbereiche/<int:pk>/", suggestion_decide, name="suggestion_decide"),
-    path("einblicke/<slug:slug>/cluster/", clusterings, name="clusterings"),
-    path("einblicke/clusterungen/<int:pk>/", clustering, name="clustering"),
-    path("einblicke/clusterungen/<int:pk>/stand/", clustering_status, name="clustering_status"),
-    path("einblicke/cluster/<int:pk>/", cluster_edit, name="cluster_edit"),
-    path("einblicke/<slug:slug>/kurzfassung/", briefing, name="briefing"),
-]
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Ranked search over public ideas, comments, measures and events, with a count per kind."""
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = selectors.search_everything(
+            q=form.cleaned_data["q"], kind=form.cleaned_data["kind"], page_number=request.GET.get("page")
+        )
+    return render(
+        request,
+        "insights/search.html",
+        {"form": form, "results": results},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def similar_ideas(request: HttpRequest, slug: str) -> HttpResponse:
+    """The htmx answer while an idea is typed: the published ideas of the process most like the text.
+
+    A POST (with the form's CSRF token) because the text can be longer than a URL may be; nothing is stored.
+    """
+    try:
+        process = (
+            process_list(viewer=request.user).filter(visibility=Process.Visibility.PUBLIC).get(slug=slug)
+        )
+    except Process.DoesNotExist as error:
+        raise Http404(_("This participation process does not exist.")) from error
+    ideas = selectors.similar_ideas(process=process, text=SimilarForm(request.POST).text())
+    return render(request, "insights/_similar_ideas.html", {"similar_ideas": ideas, "asked": True})

@@ -164,6 +164,7 @@ class ReportForm(HoneypotMixin, forms.Form):
 
 
 SORT_CHOICES = [
+    ("relevance", _("Best match (with a search)")),
     ("newest", _("Newest first")),
     ("supported", _("Most supported")),
     ("discussed", _("Most discussed")),
@@ -221,7 +222,8 @@ class IdeaFilterForm(forms.Form):
             status=data.get("status") or "",
             channel=data.get("channel") or "",
             q=data.get("q") or "",
-            sort=data.get("sort") or "newest",
+            # A search is ordered by relevance unless the person chose another order.
+            sort=data.get("sort") or ("relevance" if data.get("q") else "newest"),
             seed=seed,
         )
 

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from smartregion.core.markdown import render_markdown
+from smartregion.core.signals import rows_written
 from smartregion.core.text import german_stems
 from smartregion.network.models import Municipality
 from smartregion.strategy.models import Domain
@@ -293,6 +294,8 @@ def _write(
         )
     IdeaEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     Process.objects.filter(pk=process.pk).update(idea_count=F("idea_count") + len(ideas))
+    # bulk_create sends no post_save: tell the search index (insights) which ideas arrived.
+    rows_written.send(sender=Idea, ids=[idea.pk for idea in ideas])
 
 
 def ideas_import(

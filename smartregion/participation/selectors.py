@@ -8,7 +8,7 @@ from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from smartregion.accounts.predicates import is_coordinator, is_moderator, is_program_office
-from smartregion.core.text import german_stems
+from smartregion.insights import search
 from smartregion.network.models import Municipality
 
 from .models import (
@@ -90,6 +90,8 @@ SORTS = {
     "supported": ("-support_count", "-published_at", "-id"),
     "discussed": ("-comment_count", "-published_at", "-id"),
     "random": ("random_key", "id"),
+    # Only with a search: the place in the index's ranking (insights.search.rank_position).
+    "relevance": ("search_position", "id"),
 }
 
 
@@ -110,16 +112,22 @@ def idea_list(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea]:
         qs = qs.filter(status=filters.status)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    for stem in german_stems(filters.q)[:8]:
-        # Stems are stored space-separated, so " stem" matches the start of a word form.
-        qs = qs.filter(search_text__contains=f" {stem}")
-    if filters.sort == "random":
+    sort = filters.sort
+    if filters.q:
+        # The search index (insights) ranks the public ideas matching every word; the list keeps the best
+        # MATCH_CAP of them that pass the other filters (decision 0003).
+        process_id = filters.process.pk if filters.process is not None else None
+        ids = search.ranked_ids(filters.q, kind="idea", process_id=process_id)
+        qs = qs.filter(pk__in=ids).annotate(search_position=search.rank_position(ids))
+    elif sort == "relevance":
+        sort = "newest"
+    if sort == "random":
         # A stable shuffle per visitor: the same seed gives the same order across pages. The multiplier is
         # at least half the (prime) modulus, so neighbouring ids always land far apart: a small one would
         # leave the first ids in their own order (id * 3 stays below the modulus), i.e. not shuffled.
         half = RANDOM_MODULUS // 2
         qs = qs.annotate(random_key=(F("id") * (half + filters.seed % half)) % RANDOM_MODULUS)
-    return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
 def idea_get(*, pk: int) -> Idea:

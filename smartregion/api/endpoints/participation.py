@@ -62,6 +62,7 @@ SORT_KINDS = {
     "support_count": int,
     "comment_count": int,
     "random_key": int,
+    "search_position": int,
     "id": int,
 }
 
@@ -90,8 +91,13 @@ class IdeaQuery(Schema):
     municipality: Slug | None = NinjaField(default=None, description="Kurzname einer Kommune")
     status: IdeaStatus | None = NinjaField(default=None, description="Nur öffentliche Status finden Ideen")
     channel: Channel | None = None
-    q: Slug | None = NinjaField(default=None, description="Volltextsuche (deutsche Wortformen)")
-    sort: Literal["newest", "supported", "discussed", "random"] = "newest"
+    q: Slug | None = NinjaField(
+        default=None,
+        description="Volltextsuche (deutsche Wortformen, alle Wörter); höchstens die 1000 besten Treffer",
+    )
+    sort: Literal["relevance", "newest", "supported", "discussed", "random"] | None = NinjaField(
+        default=None, description="Vorgabe: relevance mit q, sonst newest"
+    )
     seed: int = NinjaField(default=1, ge=1, le=1_000_000, description="Mischung für sort=random")
     cursor: Cursor | None = None
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
@@ -105,22 +111,25 @@ def ideas(request: HttpRequest, query: Query[IdeaQuery]) -> Any:
         domain=(query.domain, Domain.objects.all()),
         municipality=(query.municipality, Municipality.objects.all()),
     )
+    sort = query.sort or ("relevance" if query.q else "newest")
+    if sort == "relevance" and not query.q:
+        sort = "newest"
     filters = selectors.IdeaFilters(
         domain=query.domain or "",
         municipality=query.municipality or "",
         status=query.status or "",
         channel=query.channel or "",
         q=query.q or "",
-        sort=query.sort,
+        sort=sort,
         seed=query.seed,
     )
     rows = selectors.idea_list(viewer=PUBLIC, filters=filters)
     if query.process:
         rows = rows.filter(process__slug=query.process)
-    order = selectors.SORTS[query.sort]
+    order = selectors.SORTS[sort]
     page = keyset_page(
         rows,
-        sort=query.sort,
+        sort=sort,
         order=order,
         kinds=SORT_KINDS,
         cursor=query.cursor,

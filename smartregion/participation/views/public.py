@@ -32,6 +32,7 @@ from django_ratelimit.decorators import ratelimit
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
 from smartregion.core.pagecache import cache_public_page
+from smartregion.insights.selectors import similar_ideas
 from smartregion.network.selectors import municipality_geojson, municipality_list
 from smartregion.strategy import selectors as strategy_selectors
 from smartregion.strategy.selectors import domain_list
@@ -206,6 +207,28 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     if refusal := refusal_for(user, "propose", process):
         return _forbidden(request, refusal, back=back, back_label=_("Back to the process"))
     posted = request.method == "POST"
+    if posted and "show_similar" in request.POST:
+        # Without JavaScript the similar ideas come with this button: the form is shown again as typed,
+        # nothing is stored or validated yet (a chosen photo must be chosen again).
+        form = IdeaForm(process=process)
+        form.initial = {
+            name: request.POST.getlist(name)
+            if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
+            else request.POST[name]
+            for name, field in form.fields.items()
+            if name in request.POST
+        }
+        return render(
+            request,
+            "participation/idea_form.html",
+            {
+                "process": process,
+                "form": form,
+                "place_geojson": municipality_geojson(municipality_list()),
+                "similar_ideas": _similar(process, request),
+                "asked": True,
+            },
+        )
     form = IdeaForm(request.POST if posted else None, request.FILES if posted else None, process=process)
     limited = posted and attempt_limited(request, IDEA_ATTEMPT_LIMIT)
     if posted and not limited and form.is_valid():
@@ -240,9 +263,21 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "participation/idea_form.html",
-        {"process": process, "form": form, "place_geojson": municipality_geojson(municipality_list())},
+        {
+            "process": process,
+            "form": form,
+            "place_geojson": municipality_geojson(municipality_list()),
+            "similar_ideas": _similar(process, request) if posted else [],
+            "asked": posted,
+        },
         status=429 if limited else 400 if form.errors else 200,
     )
+
+
+def _similar(process: Process, request: HttpRequest) -> list[Idea]:
+    """The published ideas of the process most like the posted title and text (insights)."""
+    text = f"{request.POST.get('title', '')[:150]}\n{request.POST.get('body', '')[:10000]}"
+    return similar_ideas(process=process, text=text)
 
 
 # --- Idea list, map, GeoJSON ------------------------------------------------------------------------

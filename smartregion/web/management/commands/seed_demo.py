@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smartregion.accounts import demo as accounts_demo
+from smartregion.insights.index import index_rebuild
 from smartregion.web.demo import seed_all
 
 
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data present, nothing to do.")
             return
         demo = seed_all()
+        # The saves queued their own index updates; rebuilding here leaves the index complete when the
+        # command ends, whether or not a task worker runs.
+        index_rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(demo.municipalities)} municipalities, {len(demo.people)} personas "

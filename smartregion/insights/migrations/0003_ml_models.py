@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('insights', '0002_search_fulltext'),
         ('participation', '0006_notification_cause'),
         ('strategy', '0004_assessments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

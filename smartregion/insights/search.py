@@ -1,0 +1,308 @@
+"""German full-text search over the index, the same on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+
+Text is reduced to terms once, in Python, for documents and queries alike: words are Snowball-stemmed
+(German), umlaut spellings folded ("Maerkte" and "Märkte" → markt, "Straße" and "Strasse" → strass) and stop
+words dropped. Each engine then only matches and ranks those terms, so both databases find the same
+documents. A query never reaches the engine as typed: only terms made of letters and digits do, so no
+quote, star, colon or NEAR can change its meaning.
+
+Results are ranked ids, capped at ``MATCH_CAP`` per query: the idea list and the API filter and count
+within those (decision 0003), instead of counting every match a second time.
+"""
+
+import difflib
+import functools
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import snowballstemmer
+from django.db import connection
+from django.db.models import CharField, Func, IntegerField, Value
+from django.db.models.functions import Cast, Concat, StrIndex
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import KIND_CODES, KINDS_BY_CODE, SearchKind, SearchTerm
+
+# The best this many matches of one query are what lists page through and count.
+MATCH_CAP = 1000
+# At most this many query terms reach the engine.
+MAX_QUERY_TERMS = 8
+# Similar ideas ask with at most this many of the typed text's terms.
+MAX_SIMILAR_TERMS = 12
+# Relative weight of a title match against a match in the text (FTS5 bm25; PostgreSQL uses A/B weights).
+TITLE_WEIGHT = 4.0
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_stemmer = snowballstemmer.stemmer("german")
+# After stemming (which turns ä into a), spelled-out umlauts meet their letters: "maerkt" → "markt".
+_FOLD = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+# Words too common to find anything by: articles, pronouns, prepositions, auxiliaries (German and a few
+# English ones people type). Compared before stemming, in lower case.
+_STOP_WORDS_TEXT = (
+    "aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch "
+    "auf aus bei bin bis bist da damit dann das dass dein deine dem den denn der des dessen deshalb die "
+    "dies diese diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines einig "
+    "einige er es etwas euch euer eure für fuer gegen gewesen hab habe haben hat hatte hätte hier hin "
+    "hinter ich ihm ihn ihnen ihr ihre im in indem ins ist jede jedem jeden jeder jedes jene jener jetzt "
+    "kann kein keine keinem keinen keiner können koennen könnte man manche mancher mein meine mich mir "
+    "mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen seiner "
+    "selbst sich sie sind so solche soll sollte sondern sonst über ueber um und uns unser unsere unter "
+    "viel vom von vor war waren warum was weg weil welche welcher wenn wer werde werden wie wieder will "
+    "wir wird wo wollen wurde würde zu zum zur zwar zwischen a an and are for in is of on or the to "
+)
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+def _fold(stem: str) -> str:
+    for spelled, letter in _FOLD:
+        stem = stem.replace(spelled, letter)
+    return stem
+
+
+@functools.lru_cache(maxsize=200_000)
+def _term(word: str) -> str:
+    # Cached: a region's texts reuse a few tens of thousands of words, and stemming is the costly step.
+    if word in STOP_WORDS or len(word) >= 60:
+        return ""
+    return _fold(_stemmer.stemWord(word))
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms of ``text`` as the index stores them: stems, folded, without stop words, in order."""
+    terms = (_term(word.casefold()) for word in _WORD.findall(text))
+    return [term for term in terms if term]
+
+
+def index_document(text: str) -> str:
+    """The space-separated, de-duplicated terms of ``text`` for the engine's index."""
+    return " ".join(dict.fromkeys(index_terms(text)))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A typed query as the engine will see it."""
+
+    text: str
+    terms: tuple[str, ...]
+    # The query had words, but all of them are stop words: nothing to search for.
+    only_stop_words: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """The distinct terms of a typed query, at most MAX_QUERY_TERMS."""
+    text = text.replace("\x00", " ").strip()[:500]
+    terms = tuple(dict.fromkeys(index_terms(text)))[:MAX_QUERY_TERMS]
+    return ParsedQuery(text=text, terms=terms, only_stop_words=not terms and bool(_WORD.search(text)))
+
+
+def _fts5_query(terms: Sequence[str], operator: str, process_id: int | None = None) -> str:
+    # Terms are letters and digits only; quoting them keeps FTS5 keywords such as NEAR or OR plain words.
+    # Every term is a prefix, as word forms share a stem's beginning (the old LIKE search did the same).
+    # The words are looked for in title and text only; the process column only holds "p<id>".
+    words = f" {operator} ".join(f'"{term}"*' for term in terms)
+    query = f"{{title_stems body_stems}} : ({words})"
+    return query if process_id is None else f'{query} AND process : "p{process_id}"'
+
+
+def _tsquery(terms: Sequence[str], operator: str) -> str:
+    return f" {operator} ".join(f"{term}:*" for term in terms)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    entry_id: int
+
+
+def _where(kind: str | None, process_id: int | None) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["e.is_public"]
+    params: list[Any] = []
+    if kind:
+        clauses.append("e.kind = %s")
+        params.append(kind)
+    if process_id is not None:
+        clauses.append("e.process_id = %s")
+        params.append(process_id)
+    return " AND ".join(clauses), params
+
+
+# Ranking reads every candidate's statistics, so it is bounded: a query is ranked over its RANK_WINDOW most
+# recently indexed matches (decision 0003). Below that size (every process of MYK's size, most queries at
+# 100,000 ideas) the ranking is complete; above it, the newest matches are ranked and older ones are not
+# reached by this query, which the page's "more than 1,000 results" asks to narrow anyway.
+RANK_WINDOW = 5000
+
+
+def match(
+    terms: Sequence[str],
+    *,
+    kind: str | None = None,
+    process_id: int | None = None,
+    any_term: bool = False,
+    limit: int = MATCH_CAP,
+) -> list[Hit]:
+    """Public entries containing every term (or any, for similarity), best first, at most ``limit``."""
+    if not terms:
+        return []
+    if connection.vendor == "postgresql":
+        where, params = _where(kind, process_id)
+        sql = (
+            "SELECT w.kind, w.object_id, w.id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
+            "SELECT e.id, e.kind, e.object_id, e.vector FROM insights_searchentry e "
+            f"WHERE e.vector @@ to_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s"
+            ") w ORDER BY ts_rank(w.vector, to_tsquery('simple', %s)) DESC, w.id DESC LIMIT %s"
+        )
+        query = _tsquery(terms, "|" if any_term else "&")
+        params = [query, *params, RANK_WINDOW, query, limit]
+    else:
+        # The FTS5 table holds public documents only and walks its newest matches first (rowid order needs
+        # no sort); only the window's rows are scored, and the rowid names the document (no join).
+        kind_filter = f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
+        sql = (
+            "SELECT rid FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
+            f"SELECT rowid AS rid, bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
+            f"FROM insights_search_fts WHERE insights_search_fts MATCH %s {kind_filter} "
+            "ORDER BY rowid DESC LIMIT %s) ORDER BY score, rid DESC LIMIT %s"
+        )
+        params = [_fts5_query(terms, "OR" if any_term else "AND", process_id), RANK_WINDOW, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Hit(kind, object_id, entry_id) for kind, object_id, entry_id in cursor.fetchall()]
+
+
+def kind_counts(terms: Sequence[str], *, limit: int = MATCH_CAP) -> dict[str, int]:
+    """How many public entries of each kind contain every term, each count capped at ``limit``."""
+    if not terms:
+        return {}
+    params: list[Any] = []
+    selects = []
+    for kind in SearchKind.values:
+        if connection.vendor == "postgresql":
+            inner = (
+                "SELECT 1 FROM insights_searchentry e WHERE e.vector @@ to_tsquery('simple', %s) "
+                "AND e.is_public AND e.kind = %s LIMIT %s"
+            )
+            params += [kind, _tsquery(terms, "&"), kind, limit]
+        else:
+            inner = (
+                "SELECT 1 FROM insights_search_fts WHERE insights_search_fts MATCH %s "  # noqa: S608 - only constants and %s parameters are formatted in
+                f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]} LIMIT %s"
+            )
+            params += [kind, _fts5_query(terms, "AND"), limit]
+        selects.append(f"SELECT %s, (SELECT COUNT(*) FROM ({inner}) capped)")  # noqa: S608 - only constants and %s parameters are formatted in
+    # One statement: a capped count per kind, so a very common word costs at most the cap per kind.
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return dict(cursor.fetchall())
+
+
+def ranked_ids(text: str, *, kind: str, process_id: int | None = None) -> list[int]:
+    """Ids of the public documents of ``kind`` matching the typed ``text``, best first (capped)."""
+    return [hit.object_id for hit in match(parse_query(text).terms, kind=kind, process_id=process_id)]
+
+
+def rank_position(ids: Sequence[int]) -> Func | Value:
+    """An expression giving each row's place in ``ids`` (ascending = best first), for order_by.
+
+    The ids are written as ",3,17,5," and a row's place is where ",<its id>," starts in that text: one
+    string search per row instead of a CASE with a thousand branches, and the same on both databases.
+    """
+    if not ids:
+        return Value(0, output_field=IntegerField())
+    haystack = Value("," + ",".join(str(pk) for pk in ids) + ",")
+    needle = Concat(Value(","), Cast("pk", CharField()), Value(","), output_field=CharField())
+    return StrIndex(haystack, needle)
+
+
+def similar_terms(text: str) -> list[str]:
+    """The terms that best describe a typed text: longer (rarer) stems first, then in their order."""
+    terms = list(dict.fromkeys(index_terms(text)))
+    informative = [term for term in terms if len(term) >= 4] or terms
+    return sorted(informative, key=lambda term: (-len(term), informative.index(term)))[:MAX_SIMILAR_TERMS]
+
+
+def did_you_mean(parsed: ParsedQuery) -> str:
+    """A corrected query from the index's vocabulary when some term is unknown there, else ''."""
+    if parsed.is_empty:
+        return ""
+    known = set(SearchTerm.objects.filter(term__in=parsed.terms).values_list("term", flat=True))
+    unknown = [term for term in parsed.terms if term not in known]
+    if not unknown:
+        return ""
+    corrections: dict[str, str] = {}
+    for term in unknown:
+        # Candidates of a similar length that share the first letter: a few hundred rows, not the vocabulary.
+        candidates = list(
+            SearchTerm.objects.filter(
+                term__startswith=term[0],
+                term__regex=rf"^.{{{max(len(term) - 2, 1)},{len(term) + 2}}}$",
+            ).values_list("term", flat=True)[:5000]
+        )
+        best = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
+        if best:
+            corrections[term] = best[0]
+    if not corrections:
+        return ""
+    # The suggestion is shown in the words that were typed, each unknown word replaced by a known word form.
+    words = _WORD.findall(parsed.text)
+    fixed = []
+    for word in words:
+        stems = index_terms(word)
+        fixed.append(corrections.get(stems[0], word) if stems else word)
+    return " ".join(fixed)
+
+
+def highlight(text: str, terms: Sequence[str], *, length: int = 220) -> SafeString:
+    """``text`` shortened around its first match, HTML-escaped, with the matching words in <mark>."""
+    if not text:
+        return mark_safe("")
+    wanted = set(terms)
+    words = list(_WORD.finditer(text))
+    hits = [m for m in words if _matches(m.group(0), wanted)]
+    start = 0
+    if hits and len(text) > length:
+        start = max(0, hits[0].start() - length // 3)
+        # Start at a word boundary.
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+    end = min(len(text), start + length)
+    if end < len(text):
+        while end > start + length // 2 and not text[end - 1].isspace():
+            end -= 1
+    pieces: list[str] = ["… " if start > 0 else ""]
+    position = start
+    for m in hits:
+        if m.start() < start or m.end() > end:
+            continue
+        pieces.append(html.escape(text[position : m.start()]))
+        pieces.append(f"<mark>{html.escape(m.group(0))}</mark>")
+        position = m.end()
+    pieces.append(html.escape(text[position:end]))
+    if end < len(text):
+        pieces.append(" …")
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text above is escaped
+
+
+_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def _matches(word: str, wanted: set[str]) -> bool:
+    # Stemming only changes a word's end, so a word whose plain spelling does not begin like a wanted stem
+    # is skipped without stemming it (which is the slow step: most words of a text are skipped here).
+    plain = _fold(word.casefold().translate(_PLAIN))
+    if not any(plain.startswith(term[:3]) for term in wanted):
+        return False
+    terms = index_terms(word)
+    return bool(terms) and any(terms[0].startswith(term) for term in wanted)

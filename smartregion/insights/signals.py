@@ -1,0 +1,80 @@
+"""Every write to searchable content schedules its re-indexing, whichever service (or the admin) made it.
+
+The index is derived data in another app, so it listens instead of being called by every service of
+participation, strategy and events. With the database task backend the update is enqueued on commit and
+``db_worker`` stores it within about a second, never slowing the form; with the immediate backend
+(development, tests) it is written at once inside the writing transaction, so a rolled-back write leaves
+no index row behind either.
+"""
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django_tasks import task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+
+from smartregion.core.signals import rows_written
+from smartregion.events.models import Event
+from smartregion.participation.models import Comment, Idea, Process
+from smartregion.strategy.models import Measure
+
+from . import index, tasks
+from .models import SearchKind
+
+KINDS: dict[type, str] = {
+    Idea: SearchKind.IDEA,
+    Comment: SearchKind.COMMENT,
+    Measure: SearchKind.MEASURE,
+    Event: SearchKind.EVENT,
+}
+
+
+def _immediate() -> bool:
+    return isinstance(task_backends["default"], ImmediateBackend)
+
+
+def schedule(kind: str, ids: list[int]) -> None:
+    """Re-index these documents now (immediate backend) or by a task once the transaction commits."""
+    if not ids:
+        return
+    if _immediate():
+        index.index_update(kind=kind, ids=ids)
+    else:
+        transaction.on_commit(partial(tasks.search_index_update.enqueue, kind=str(kind), ids=ids))
+
+
+def _saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        schedule(KINDS[sender], [instance.pk])
+
+
+def _deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    index.index_remove(kind=KINDS[sender], ids=[instance.pk])
+
+
+def _process_saved(
+    sender: type, instance: Process, raw: bool = False, created: bool = False, **kwargs: Any
+) -> None:
+    # A new process has no ideas yet; a changed one may have become public or draft.
+    if raw or created:
+        return
+    if _immediate():
+        index.index_process(process_id=instance.pk)
+    else:
+        transaction.on_commit(partial(tasks.search_index_process.enqueue, process_id=instance.pk))
+
+
+def _rows_written(sender: type, ids: list[int], **kwargs: Any) -> None:
+    if sender in KINDS:
+        schedule(KINDS[sender], list(ids))
+
+
+def connect() -> None:
+    """Connect the handlers (from InsightsConfig.ready)."""
+    for model in KINDS:
+        post_save.connect(_saved, sender=model, dispatch_uid=f"insights_saved_{model.__name__}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"insights_deleted_{model.__name__}")
+    post_save.connect(_process_saved, sender=Process, dispatch_uid="insights_process_saved")
+    rows_written.connect(_rows_written, dispatch_uid="insights_rows_written")
