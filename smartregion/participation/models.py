@@ -539,6 +539,7 @@ class Notification(models.Model):
         NEW_IDEA = "new_idea", _("New idea in a process")
         MEASURE_UPDATE = "measure_update", _("News from a measure that took up an idea")
         IDEA_MODERATED = "idea_moderated", _("An idea was edited by the moderation")
+        MEASURE_REMINDER = "measure_reminder", _("Reminder about a measure you are responsible for")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -549,6 +550,15 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     idea = models.ForeignKey(
         Idea, verbose_name=_("idea"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A reminder about a measure (program.reminders) points at the measure instead of an idea.
+    measure = models.ForeignKey(
+        "strategy.Measure",
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     message = models.CharField(_("message"), max_length=300)
     # What the notification tells of ("comment:12", "idea-event:40", ...): a retried task finds the

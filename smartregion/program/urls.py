@@ -1,7 +1,8 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import exports, views
+from . import agenda_views, exports, views
 
 app_name = "program"
 urlpatterns: list[URLPattern | URLResolver] = [path("", views.dashboard, name="dashboard")]
 urlpatterns += exports.urlpatterns
+urlpatterns += agenda_views.urlpatterns
