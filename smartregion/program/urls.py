@@ -1,8 +1,9 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import agenda_views, exports, views
+from . import agenda_views, bulk_views, exports, views
 
 app_name = "program"
 urlpatterns: list[URLPattern | URLResolver] = [path("", views.dashboard, name="dashboard")]
 urlpatterns += exports.urlpatterns
 urlpatterns += agenda_views.urlpatterns
+urlpatterns += bulk_views.urlpatterns
