@@ -147,12 +147,6 @@ def describe(event: MeasureEvent) -> HistoryEntry:  # noqa: PLR0911, PLR0912 - o
                     % {"state": _monitoring(after.get("state"))}
                 )
             return entry(_("The monitoring state is worked out from milestones and spending again."))
-        case Kind.IMPORTED:
-            changes = after.get("changes") or []
-            return entry(
-                _("Updated from the spreadsheet “%(file)s”: %(changes)s")
-                % {"file": after.get("file", ""), "changes": " ".join(str(change) for change in changes)}
-            )
         case Kind.INDICATOR:
             return entry(
                 _("“%(indicator)s” on %(day)s: %(value)s.")

@@ -212,7 +212,6 @@ class MeasureEvent(AuditEvent):
         MILESTONE = "milestone", _("Milestone changed")
         INDICATOR = "indicator", _("Indicator value recorded")
         MONITORING = "monitoring", _("Monitoring state set")
-        IMPORTED = "imported", _("Updated from a spreadsheet")
 
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="events"

@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='measureevent',
             name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('changed', 'Description changed'), ('status', 'Status changed'), ('progress', 'Progress changed'), ('idea_linked', 'Idea linked'), ('idea_unlinked', 'Idea unlinked'), ('budget', 'Budget changed'), ('expense', 'Expense booked'), ('override', 'Payment beyond the commitment'), ('milestone', 'Milestone changed'), ('indicator', 'Indicator value recorded'), ('monitoring', 'Monitoring state set'), ('imported', 'Updated from a spreadsheet')], max_length=20, verbose_name='kind'),
+            field=models.CharField(choices=[('created', 'Created'), ('changed', 'Description changed'), ('status', 'Status changed'), ('progress', 'Progress changed'), ('idea_linked', 'Idea linked'), ('idea_unlinked', 'Idea unlinked'), ('budget', 'Budget changed'), ('expense', 'Expense booked'), ('override', 'Payment beyond the commitment'), ('milestone', 'Milestone changed'), ('indicator', 'Indicator value recorded'), ('monitoring', 'Monitoring state set')], max_length=20, verbose_name='kind'),
         ),
     ]
