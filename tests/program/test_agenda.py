@@ -248,7 +248,7 @@ def test_the_comparison_says_in_german_what_changed_per_measure(office, world, m
             in item.money
         )
         assert "Status „Läuft“ statt „Geplant“." in item.status
-        assert any(text.startswith("Meilenstein „Bänke aufgestellt“ erreicht am") for text in item.milestones)
+        assert any(text.startswith("Meilenstein „Bänke aufgestellt“ am ") for text in item.milestones)
         assert "Neuer Meilenstein „Ausbau“, fällig am 1. März 2027." in item.milestones
         assert f"„Mitfahrten“: Ziel für {TODAY().year + 1} 250 statt 200." in item.indicators
     page = text_of(_compare_page(office, adopted, newer))

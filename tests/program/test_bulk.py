@@ -44,7 +44,7 @@ def _save(book) -> bytes:
 def _edited(office, measure) -> bytes:
     """The export with a new status, a progress by hand, a milestone reached and a new indicator value."""
     book = _book(bulk.export_xlsx(actor=office))
-    measures, milestones, values = book["Maßnahmen"], book["Meilensteine"], book["Kennzahlwerte"]
+    measures, milestones, values = book["Maßnahmen"], book["Meilensteine"], book["Kennzahl-Werte"]
     assert measures["A2"].value == measure.pk
     measures["C2"] = "Läuft"
     measures["D2"] = 55
@@ -58,7 +58,7 @@ def _edited(office, measure) -> bytes:
 
 def test_the_export_holds_measures_milestones_and_values_in_german(office, measure):
     book = _book(bulk.export_xlsx(actor=office))
-    assert book.sheetnames == ["Maßnahmen", "Meilensteine", "Kennzahlwerte"]
+    assert book.sheetnames == ["Maßnahmen", "Meilensteine", "Kennzahl-Werte"]
     assert [c.value for c in book["Maßnahmen"][1]] == [
         "Maßnahme Nr.",
         "Maßnahme",
@@ -68,7 +68,7 @@ def test_the_export_holds_measures_milestones_and_values_in_german(office, measu
     ]
     assert [c.value for c in book["Maßnahmen"][2]][:3] == [measure.pk, "Mitfahrbänke", "Geplant"]
     assert book["Meilensteine"].max_row == 4
-    assert [c.value for c in book["Kennzahlwerte"][3]][5:] == ["40,5", "Zählung"]
+    assert [c.value for c in book["Kennzahl-Werte"][3]][5:] == ["40,5", "Zählung"]
 
 
 def test_an_unchanged_export_changes_nothing(office, measure):
@@ -100,7 +100,7 @@ def test_errors_name_sheet_row_and_column_in_german_and_nothing_applies(office, 
     book = _book(_edited(office, measure))
     book["Maßnahmen"]["C2"] = "Fertig-ish"
     book["Meilensteine"]["E3"] = "morgen"
-    book["Kennzahlwerte"].append([999999, "", "", "", "01.01.2026", "1", "x"])
+    book["Kennzahl-Werte"].append([999999, "", "", "", "01.01.2026", "1", "x"])
     result = bulk.read_import(actor=office, content=_save(book))
     assert any(e.startswith("Tabelle „Maßnahmen“, Zeile 2, Spalte „Status“: Bitte verwenden Sie") for e in result.errors)
     assert any(e.startswith("Tabelle „Meilensteine“, Zeile 3, Spalte „Erreicht am“:") for e in result.errors)
