@@ -4,6 +4,7 @@ Built with reportlab from the frozen profiles only (never from the live models),
 The standard Helvetica covers German (umlauts, ß, „“, €) without embedding a font file.
 """
 
+import unicodedata
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -74,8 +75,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _latin(text: Any) -> str:
+    """Text the standard fonts can draw: "CO₂" becomes "CO2" (compatibility forms), and a character the
+    fonts lack (WinAnsi encoding) becomes "?" instead of a black box."""
+    normal = unicodedata.normalize("NFKC", str(text or ""))
+    return normal.encode("cp1252", errors="replace").decode("cp1252")
+
+
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text or "")).replace("\n", "<br/>"), style)
+    return Paragraph(escape(_latin(text)).replace("\n", "<br/>"), style)
 
 
 def _table(rows: list[list[Any]], widths: list[float], numeric_from: int | None = None) -> Table:
@@ -133,13 +141,13 @@ def _indicators(profile: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[A
         rows.append(
             [
                 _p(f"{i['name']} ({i['cadence']})", s["cell"]),
-                i["kind_label"],
+                _p(i["kind_label"], s["cell"]),
                 _p(baseline, s["cell"]),
                 _p(path, s["cell"]),
                 _p(latest_text, s["cell"]),
             ]
         )
-    return [_table(rows, [WIDTH - 18 * mm - 3 * 34 * mm, 18 * mm, 34 * mm, 34 * mm, 34 * mm])]
+    return [_table(rows, [WIDTH - 24 * mm - 3 * 32 * mm, 24 * mm, 32 * mm, 32 * mm, 32 * mm])]
 
 
 def _facts(profile: dict[str, Any], s: dict[str, ParagraphStyle]) -> Table:
@@ -177,7 +185,11 @@ def _facts(profile: dict[str, Any], s: dict[str, ParagraphStyle]) -> Table:
 
 
 def _footer(snapshot: AgendaSnapshot) -> Any:
-    label = f"{snapshot.title} · {snapshot.get_status_display()}"
+    label = _latin(snapshot.title)
+    if snapshot.is_adopted:
+        label += f" · {_latin(snapshot.decided_by)}, {_latin(snapshot.decision_reference)}"
+    else:
+        label += f" · {_('Draft, not yet adopted.')}"
 
     def draw(canvas: Any, doc: Any) -> None:
         canvas.saveState()
