@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -188,7 +189,16 @@ def agenda_delete(request: HttpRequest, year: int) -> HttpResponse:
 def agenda_download(request: HttpRequest, year: int) -> HttpResponse:
     """The agenda as a PDF for the council, one profile page per measure."""
     snapshot = _snapshot(request, year)
-    response = HttpResponse(agenda_pdf(snapshot), content_type="application/pdf")
+    if snapshot.is_adopted:
+        # An adopted agenda never changes, so its PDF (seconds to build for many measures) is kept.
+        key = f"program:agenda-pdf:{snapshot.pk}:{snapshot.schema_version}"
+        pdf = cache.get(key)
+        if pdf is None:
+            pdf = agenda_pdf(snapshot)
+            cache.set(key, pdf, 24 * 3600)
+    else:
+        pdf = agenda_pdf(snapshot)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="digitale-agenda-{snapshot.year}.pdf"'
     return response
 
