@@ -1,6 +1,6 @@
 """Reminders to the people responsible for a measure, and the weekly digest for the program office.
 
-Run once a day (``manage.py send_program_reminders``, from smartregion-reminders.timer). Each reminder
+Run once a day (``manage.py send_program_reminders``, from smartregion-program-reminders.timer). Each reminder
 has a cause that names what it is about and the state it reminds of:
 
 - ``stale:<measure>:<day of the last change>``: nothing changed for ``MEASURE_STALE_DAYS`` days;
@@ -153,6 +153,7 @@ def responsible_people(measure_ids: set[int], today: date) -> dict[int, set[int]
             organization__responsibilities__role=Responsibility.Role.LEAD,
         )
         .values_list("user_id", "organization__responsibilities__measure")
+        .order_by()
         .distinct()
     ):
         people[measure_id].add(user_id)
@@ -163,7 +164,7 @@ def responsible_people(measure_ids: set[int], today: date) -> dict[int, set[int]
     ):
         by_municipality[municipality_id].add(measure_id)
     for user_id, municipality_id in RoleGrant.objects.filter(
-        role=Role.COORDINATOR, municipality__in=by_municipality.keys(), user__is_active=True
+        role=Role.COORDINATOR, municipality__in=list(by_municipality), user__is_active=True
     ).values_list("user_id", "municipality_id"):
         for measure_id in by_municipality[municipality_id]:
             people[measure_id].add(user_id)

@@ -14,8 +14,8 @@ class Command(BaseCommand):
         "updated for MEASURE_STALE_DAYS days, a milestone due within 14 days or overdue, an indicator "
         "value due per its cadence) and, once per week from PROGRAM_DIGEST_WEEKDAY on, the program "
         "office's digest of what slipped. Each reminder goes out once, so running it twice sends nothing "
-        "new. Run it daily (smartregion-reminders.timer); with TASK_BACKEND=database the worker sends "
-        "the mails."
+        "new. Run it daily (smartregion-program-reminders.timer); with TASK_BACKEND=database the worker "
+        "sends the mails."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
