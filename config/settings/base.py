@@ -253,6 +253,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PROGRAM_OFFICE_EMAIL = env.str("PROGRAM_OFFICE_EMAIL", default="smartcity@example.org")
 # Days after an event's end when its registrations' names and e-mail addresses are anonymised (events.tasks).
 EVENT_PERSONAL_DATA_RETENTION_DAYS = env.int("EVENT_PERSONAL_DATA_RETENTION_DAYS", default=90)
+# Days without any change to a measure after which its responsible people are reminded (program.reminders).
+MEASURE_STALE_DAYS = env.int("MEASURE_STALE_DAYS", default=60)
+# Weekday (0 = Monday) from which the program office's weekly digest of what slipped goes out.
+PROGRAM_DIGEST_WEEKDAY = env.int("PROGRAM_DIGEST_WEEKDAY", default=0)
 # Hours a guest has to click the link confirming an event registration before it expires.
 EVENT_GUEST_CONFIRMATION_HOURS = env.int("EVENT_GUEST_CONFIRMATION_HOURS", default=48)
 # The mailbox whose messages become ideas (participation.intake), e.g. imaps://user:pass@host/INBOX.

@@ -543,6 +543,7 @@ class Notification(models.Model):
         MEASURE_UPDATE = "measure_update", _("News from a measure that took up an idea")
         IDEA_MODERATED = "idea_moderated", _("An idea was edited by the moderation")
         GRANT_DEADLINE = "grant_deadline", _("A deadline of the funding commitment approaches")
+        MEASURE_REMINDER = "measure_reminder", _("Reminder about a measure you are responsible for")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -553,6 +554,15 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     idea = models.ForeignKey(
         Idea, verbose_name=_("idea"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A reminder about a measure (program.reminders) points at the measure instead of an idea.
+    measure = models.ForeignKey(
+        "strategy.Measure",
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     message = models.CharField(_("message"), max_length=300)
     # What the notification tells of ("comment:12", "idea-event:40", ...): a retried task finds the

@@ -273,8 +273,12 @@ def open_reports(*, viewer: Any) -> QuerySet[Report]:
 
 
 def notification_list(*, user: Any) -> QuerySet[Notification]:
-    """A person's notifications, newest first, with the idea they are about."""
-    return Notification.objects.filter(user=user).select_related("idea").order_by("-created_at", "-id")
+    """A person's notifications, newest first, with the idea (or measure) they are about."""
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("idea", "measure")
+        .order_by("-created_at", "-id")
+    )
 
 
 def unread_notification_count(*, user: Any) -> int:

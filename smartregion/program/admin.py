@@ -10,15 +10,18 @@ from django.http import HttpRequest
 from smartregion.core.admin_site import FormFieldsOnlyAdmin
 
 from .models import (
+    AgendaSnapshot,
     BudgetLine,
     Expense,
     FundCall,
     FundingCommitment,
     FundingSource,
     Indicator,
+    IndicatorTarget,
     IndicatorValue,
     Milestone,
     ProgramPhase,
+    ProgramReminder,
     Responsibility,
     StaffEffort,
     StaffRole,
@@ -43,10 +46,17 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organization",)
 
 
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 1
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("name", "measure", "unit", "baseline", "target", "target_on")
+    list_display = ("name", "measure", "kind", "unit", "baseline", "baseline_on", "cadence", "target")
+    list_filter = ("kind", "cadence")
     search_fields = ("name", "measure__title")
+    inlines = (IndicatorTargetInline,)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -101,3 +111,22 @@ class StaffEffortAdmin(ReadOnlyAdmin):
 @admin.register(FundCall)
 class FundCallAdmin(ReadOnlyAdmin):
     list_display = ("source", "called_on", "amount", "received_on", "received_amount")
+
+
+@admin.register(ProgramReminder)
+class ProgramReminderAdmin(ReadOnlyAdmin):
+    list_display = ("sent_at", "user", "measure", "message")
+
+
+@admin.register(AgendaSnapshot)
+class AgendaSnapshotAdmin(ReadOnlyAdmin):
+    """An agenda is frozen and adopted on its own pages (program.agenda_views), never edited here; a draft
+    may be deleted, an adopted agenda not (the model refuses as well)."""
+
+    list_display = ("title", "year", "status", "decided_on", "decision_reference")
+    actions = None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return (
+            obj is not None and not obj.is_adopted and request.user.has_perm("program.delete_agendasnapshot")
+        )

@@ -24,15 +24,18 @@ from smartregion.participation import services as participation_services
 from smartregion.participation.demo import MAIN_SLUG
 from smartregion.participation.models import Idea, IdeaEvent, Process
 from smartregion.strategy import services as strategy_services
-from smartregion.strategy.models import Domain, Goal, Measure, MeasureStatus, Strategy
+from smartregion.strategy.models import Domain, Goal, Measure, MeasureStatus, MonitoringState, Strategy
 
-from . import selectors, services
+from . import agenda, selectors, services
 from .models import (
+    AgendaSnapshot,
     BudgetLine,
     Expense,
     FundingCommitment,
     FundingSource,
     Indicator,
+    IndicatorTarget,
+    Milestone,
     ProgramPhase,
     Responsibility,
     StaffRole,
@@ -780,6 +783,12 @@ PLAN_BY_DOMAIN = {
 }
 
 
+# Running measures whose outcome indicator has no dated baseline yet (flagged on the dashboard).
+WITHOUT_OUTCOME_BASELINE = frozenset(
+    {"Kreisweite Ehrenamtsplattform", "Coworking-Spaces in Bahnhöfen und Ortskernen"}
+)
+
+
 def milestone_steps(spec: DemoMeasure) -> tuple[str, ...]:
     """The milestone plan that fits what the measure does."""
     title = spec.title.casefold()
@@ -1053,10 +1062,32 @@ class _Planner:
         rng = self.rng
         target_on = datetime.date(years[-1], 12, 31)
         start = datetime.date(years[0], 1, 31) if years[0] <= self.today.year else datetime.date(2026, 6, 30)
-        for name, unit, baseline_text, target_text in spec.indicators:
+        for position, (name, unit, baseline_text, target_text) in enumerate(spec.indicators):
             baseline, target = Decimal(baseline_text), Decimal(target_text)
+            # The first indicator measures the outcome (BBSR), the others what the measure delivers. A
+            # few running measures lack the outcome baseline's date, so the dashboard has something to flag.
+            outcome = position == 0 and spec.title not in WITHOUT_OUTCOME_BASELINE
             indicator = Indicator.objects.create(
-                measure=measure, name=name, unit=unit, baseline=baseline, target=target, target_on=target_on
+                measure=measure,
+                name=name,
+                unit=unit,
+                kind=Indicator.Kind.OUTCOME if position == 0 else Indicator.Kind.OUTPUT,
+                baseline=baseline,
+                baseline_on=self.past(start) if outcome or position else None,
+                baseline_source="Erhebung im Strategieprozess" if outcome or position else "",
+                target=target,
+                target_on=target_on,
+                cadence=(Indicator.Cadence.QUARTERLY, Indicator.Cadence.YEARLY)[position % 2],
+            )
+            IndicatorTarget.objects.bulk_create(
+                [
+                    IndicatorTarget(
+                        indicator=indicator,
+                        year=year,
+                        value=_cent(baseline + (target - baseline) * (step + 1) / len(years)),
+                    )
+                    for step, year in enumerate(years)
+                ]
             )
             services.indicator_value_add(
                 actor=self.office,
@@ -1267,6 +1298,57 @@ def _funder(office: User, federal: FundingSource, measures: list[Measure]) -> No
             services.fund_call_receive(
                 actor=office, fund_call=call, received_on=received_on, amount=call.amount
             )
+
+
+def seed_agendas(*, office: User) -> list[AgendaSnapshot]:
+    """The Digitale Agenda 2025 as the county council adopted it, a few changes since, and the draft 2026.
+
+    Safe to run again: nothing is created when agendas exist."""
+    if AgendaSnapshot.objects.exists():
+        return list(AgendaSnapshot.objects.all())
+    adopted = agenda.snapshot_create(actor=office, year=2025, title="Digitale Agenda 2025")
+    adopted = agenda.snapshot_adopt(
+        actor=office,
+        snapshot=adopted,
+        decided_by="Kreistag Mayen-Koblenz",
+        decided_on=datetime.date(2025, 6, 30),
+        decision_reference="Drucksache 2025/117",
+        oparl_url="https://ratsinfo.example.org/oparl/v1/paper/2025-117",
+    )
+    # What happened since: a milestone reached, more money planned for the next year, a state set by hand.
+    running = list(
+        Measure.objects.filter(is_published=True, status=MeasureStatus.RUNNING).order_by("title")[:3]
+    )
+    if running:
+        milestone = (
+            Milestone.objects.filter(measure=running[0], done_on__isnull=True).order_by("due_on").first()
+        )
+        if milestone is not None and milestone.due_on <= timezone.localdate():
+            services.milestone_set_done(actor=office, milestone=milestone, done_on=milestone.due_on)
+    if len(running) > 1:
+        # From the own share: more federal money would break the 65 % funding rate.
+        line = (
+            BudgetLine.objects.filter(measure=running[1], source__kind=FundingSource.Kind.OWN_SHARE)
+            .order_by("-year")
+            .first()
+        )
+        if line is not None and line.source.available >= Decimal("25000.00"):
+            services.budget_line_set(
+                actor=office,
+                measure=running[1],
+                source=line.source,
+                year=line.year,
+                planned=line.planned + Decimal("25000.00"),
+            )
+    if len(running) > 2:
+        services.measure_set_monitoring(
+            actor=office,
+            measure=running[2],
+            state=MonitoringState.AT_RISK,
+            reason="Lieferverzug bei den Sensoren, neuer Termin mit dem Hersteller vereinbart.",
+        )
+    draft = agenda.snapshot_create(actor=office, year=2026, title="Digitale Agenda 2026 (Entwurf)")
+    return [adopted, draft]
 
 
 def seed_program(

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from smartregion.strategy.models import MeasureEvent, MeasureStatus
+from smartregion.strategy.models import MeasureEvent, MeasureStatus, MonitoringState
 
 from .templatetags.program import euro, figure
 
@@ -45,6 +45,33 @@ def _money(before: dict[str, Any], after: dict[str, Any]) -> str:
                 % {"label": label, "after": euro(after.get(key)), "before": euro(before.get(key))}
             )
     return " ".join(parts)
+
+
+def _monitoring(value: str | None) -> str:
+    return str(MonitoringState(value).label) if value in MonitoringState.values else str(value or "–")
+
+
+def _booking(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """ "Payment of 12.500,50 EUR booked (document R-1) on “Federal funding” 2026." and the new sums.
+
+    Events recorded before the amount was kept say only which sum changed."""
+    payment = before.get("spent") != after.get("spent")
+    if after.get("amount"):
+        values = {
+            "amount": euro(after["amount"]),
+            "source": after.get("source", ""),
+            "year": after.get("year", ""),
+        }
+        text = (
+            _("Payment of %(amount)s booked on “%(source)s” %(year)s.")
+            if payment
+            else _("Commitment of %(amount)s booked on “%(source)s” %(year)s.")
+        ) % values
+        if after.get("document"):
+            text = text[:-1] + " " + _("(document %(document)s).") % {"document": after["document"]}
+    else:
+        text = _("Payment booked.") if payment else _("Commitment booked.")
+    return f"{text} {_money(before, after)}".strip()
 
 
 def _milestone(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, str]:
@@ -109,13 +136,17 @@ def describe(event: MeasureEvent) -> HistoryEntry:  # noqa: PLR0911, PLR0912 - o
                 }
             )
         case Kind.EXPENSE | Kind.OVERRIDE:
-            booking = _("Commitment booked.") if before.get("committed") != after.get("committed") else ""
-            if before.get("spent") != after.get("spent"):
-                booking = _("Payment booked.")
-            return entry(f"{booking} {_money(before, after)}".strip())
+            return entry(_booking(before, after))
         case Kind.MILESTONE:
             heading, text = _milestone(before, after)
             return entry(text, heading)
+        case Kind.MONITORING:
+            if after.get("state"):
+                return entry(
+                    _("Monitoring state set by hand to “%(state)s”.")
+                    % {"state": _monitoring(after.get("state"))}
+                )
+            return entry(_("The monitoring state is worked out from milestones and spending again."))
         case Kind.INDICATOR:
             return entry(
                 _("“%(indicator)s” on %(day)s: %(value)s.")

@@ -273,16 +273,41 @@ class Milestone(models.Model):
 
 
 class Indicator(models.Model):
-    """A measured outcome of a measure, with its baseline and target."""
+    """A measured result of a measure after the BBSR's impact model: what the measure produces (output),
+    what changes for its users (outcome) or in the region (impact), with a baseline, a target per year and
+    the cadence in which a new value is due.
+
+    ``target`` and ``target_on`` stay the final target; the path towards it is :class:`IndicatorTarget`."""
+
+    class Kind(models.TextChoices):
+        OUTPUT = "output", _("Output")
+        OUTCOME = "outcome", _("Outcome")
+        IMPACT = "impact", _("Impact")
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
 
     measure = models.ForeignKey(
         "strategy.Measure", verbose_name=_("measure"), on_delete=models.CASCADE, related_name="indicators"
     )
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of result"), max_length=10, choices=Kind.choices, default=Kind.OUTCOME)
     unit = models.CharField(_("unit"), max_length=40)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    baseline_on = models.DateField(
+        _("baseline date"),
+        null=True,
+        blank=True,
+        help_text=_("When the baseline was measured. Without it the baseline counts as missing."),
+    )
+    baseline_source = models.CharField(_("source of the baseline"), max_length=300, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     target_on = models.DateField(_("target date"), null=True, blank=True)
+    cadence = models.CharField(
+        _("cadence of new values"), max_length=10, choices=Cadence.choices, default=Cadence.YEARLY
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -291,6 +316,30 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
+
+
+class IndicatorTarget(models.Model):
+    """The value an indicator should reach by the end of one year: the target path, one row per year."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicatortarget_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="indicatortarget_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
 
 
 class IndicatorValue(models.Model):
@@ -489,3 +538,126 @@ class FundCallPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund_call_id} → {self.expense_id}"
+
+
+class AdoptedSnapshotError(ValidationError):
+    """An adopted Digitale Agenda is a council decision: no write path may change or delete it."""
+
+
+class AgendaSnapshotQuerySet(models.QuerySet["AgendaSnapshot"]):
+    """Bulk writes cannot reach an adopted agenda either: updates skip it, deletes refuse."""
+
+    def update(self, **kwargs: Any) -> int:
+        return super(AgendaSnapshotQuerySet, self.exclude(status="adopted")).update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.filter(status="adopted").exists():
+            raise AdoptedSnapshotError(_("This Digitale Agenda is adopted and can no longer be changed."))
+        return super().delete()
+
+
+class AgendaSnapshot(models.Model):
+    """The Digitale Agenda of one year: every published measure's profile, frozen as JSON.
+
+    ``profiles`` follows the schema ``schema_version`` names (program.agenda.SCHEMA_VERSION) and is
+    written by program.agenda only, so that later changes to the models cannot alter an agenda the
+    council adopted. A draft may be refreshed; an adopted snapshot never changes (services, admin and
+    this model's save and delete refuse, and the queryset's update and delete skip adopted rows)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    schema_version = models.PositiveSmallIntegerField(_("schema version"), editable=False)
+    profiles = models.JSONField(_("frozen profiles"), editable=False, default=list)
+    frozen_at = models.DateTimeField(_("frozen at"), editable=False)
+    decided_by = models.CharField(
+        _("decision body"), max_length=200, blank=True, help_text=_("For example: Kreistag Mayen-Koblenz.")
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("reference of the decision"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: Drucksache 123/2026."),
+    )
+    oparl_url = models.URLField(_("OParl URL of the council paper"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AgendaSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Digitale Agenda")
+        verbose_name_plural = _("Digitale Agenden")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(decided_on__isnull=False) & ~Q(decided_by="") & ~Q(decision_reference="")),
+                name="agendasnapshot_adopted_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="agendasnapshot_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_adopted()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_if_adopted()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_adopted(self) -> None:
+        # Asked of the stored row, not of this instance: an instance loaded as a draft before another
+        # request adopted it must not overwrite the adopted agenda.
+        if self.pk and AgendaSnapshot.objects.filter(pk=self.pk, status=self.Status.ADOPTED).exists():
+            raise AdoptedSnapshotError(_("This Digitale Agenda is adopted and can no longer be changed."))
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == self.Status.ADOPTED
+
+
+class ProgramReminder(models.Model):
+    """A reminder sent to one person for one cause ("stale:12:2026-05-01", "milestone-due:7", ...): the
+    unique constraint makes each reminder go out once, however often the daily run repeats."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    measure = models.ForeignKey(
+        "strategy.Measure",
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    cause = models.CharField(_("cause"), max_length=80)
+    message = models.CharField(_("message"), max_length=300)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("program reminder")
+        verbose_name_plural = _("program reminders")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cause"], name="programreminder_once_per_cause")
+        ]
+
+    def __str__(self) -> str:
+        return self.message

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from smartregion.core.permissions import authorize
-from smartregion.strategy.models import Measure, MeasureEvent, MeasureStatus
+from smartregion.strategy.models import Measure, MeasureEvent, MeasureStatus, MonitoringState
 from smartregion.strategy.services import notify_linked_people, record
 
 from .models import (
@@ -211,7 +211,16 @@ def expense_book(
         actor=actor,
         kind=event_kind,
         before=before,
-        after={"committed": str(line.committed), "spent": str(line.spent), "expense": expense.pk},
+        after={
+            "committed": str(line.committed),
+            "spent": str(line.spent),
+            "expense": expense.pk,
+            "kind": kind,
+            "amount": str(amount),
+            "document": expense.document_reference,
+            "source": line.source.name,
+            "year": line.year,
+        },
         reason=override_reason,
     )
     return expense
@@ -543,3 +552,30 @@ def fund_call_receive(*, actor: Any, fund_call: FundCall, received_on: date, amo
     call.received_on, call.received_amount = received_on, amount
     call.save(update_fields=["received_on", "received_amount"])
     return call
+
+
+@transaction.atomic
+def measure_set_monitoring(*, actor: Any, measure: Measure, state: str, reason: str = "") -> Measure:
+    """Set the monitoring state by hand with a reason (kept in the history), or (``""``) let the rules
+    work it out again."""
+    authorize(actor, "program.override_monitoring", measure)
+    reason = reason.strip()
+    if state and state not in MonitoringState.values:
+        raise ValidationError({"state": _("Please choose one of the offered states.")})
+    if state and not reason:
+        raise ValidationError({"reason": _("Please say why the state differs from the worked-out one.")})
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    if (locked.monitoring_override, locked.monitoring_reason) == (state, reason if state else ""):
+        return locked
+    before = {"state": locked.monitoring_override, "reason": locked.monitoring_reason}
+    locked.monitoring_override, locked.monitoring_reason = state, reason if state else ""
+    locked.save(update_fields=["monitoring_override", "monitoring_reason", "updated_at"])
+    record(
+        locked,
+        actor=actor,
+        kind=MeasureEvent.Kind.MONITORING,
+        before=before,
+        after={"state": state, "reason": locked.monitoring_reason},
+        reason=locked.monitoring_reason,
+    )
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import exports, views
+from . import agenda_views, bulk_views, exports, views
 
 app_name = "program"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -9,3 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mittelabrufe/<int:pk>/eingang/", views.fund_call_receive, name="fund_call_receive"),
 ]
 urlpatterns += exports.urlpatterns
+urlpatterns += agenda_views.urlpatterns
+urlpatterns += bulk_views.urlpatterns

@@ -26,7 +26,7 @@ from smartregion.program.models import (
     StaffRole,
 )
 
-from .models import Domain, IdeaLink, Measure, MeasureStatus, Strategy
+from .models import Domain, IdeaLink, Measure, MeasureStatus, MonitoringState, Strategy
 
 
 class DateInput(forms.DateInput):
@@ -91,6 +91,20 @@ class StatusForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Required when pausing or cancelling."),
+    )
+
+
+class MonitoringForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Monitoring state"),
+        choices=[("", _("Work it out from milestones and spending")), *MonitoringState.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Required when you set the state by hand; it is kept in the measure's history."),
     )
 
 

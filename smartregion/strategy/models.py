@@ -78,6 +78,14 @@ class MeasureStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class MonitoringState(models.TextChoices):
+    """Whether a measure keeps to its plan (rules: program.monitoring, decision 0008)."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    LATE = "late", _("Late")
+
+
 class Measure(TimeStampedModel):
     """A measure (Maßnahme) of the strategy; its money, milestones and indicators live in the program app.
 
@@ -125,6 +133,14 @@ class Measure(TimeStampedModel):
     budget_spent = models.DecimalField(
         _("spent (EUR)"), max_digits=14, decimal_places=2, default=Decimal(0), editable=False
     )
+    monitoring_override = models.CharField(
+        _("monitoring state set by hand"),
+        max_length=10,
+        choices=MonitoringState.choices,
+        blank=True,
+        help_text=_("Empty: the state is worked out from milestones and spending."),
+    )
+    monitoring_reason = models.CharField(_("reason for the monitoring state"), max_length=300, blank=True)
     milestone_count = models.PositiveIntegerField(_("milestones"), default=0, editable=False)
     milestone_done_count = models.PositiveIntegerField(_("milestones done"), default=0, editable=False)
     idea_count = models.PositiveIntegerField(_("linked ideas"), default=0, editable=False)
@@ -195,6 +211,7 @@ class MeasureEvent(AuditEvent):
         OVERRIDE = "override", _("Payment beyond the commitment")
         MILESTONE = "milestone", _("Milestone changed")
         INDICATOR = "indicator", _("Indicator value recorded")
+        MONITORING = "monitoring", _("Monitoring state set")
 
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="events"

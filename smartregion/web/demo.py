@@ -41,6 +41,7 @@ def seed_all() -> DemoData:
     measures = program_demo.seed_program(people=people, municipalities=municipalities, domains=domains)
     strategy_demo.seed_assessment(people=people, measures=measures)
     strategy_demo.seed_versions()
+    program_demo.seed_agendas(office=next(p for p in people if p.email == program_demo.OFFICE_EMAIL))
     events_demo.seed_events(people=people, municipalities=municipalities, process=process)
     seed_home_municipalities(municipalities)
     surveys_demo.seed_surveys(people=people, municipalities=municipalities, process=process)

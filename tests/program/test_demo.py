@@ -204,3 +204,34 @@ def test_the_demo_shows_the_funders_side(demo):
     federal = next(row for row in overview.cash if row.source.name == FEDERAL)
     assert 0 < federal.received <= federal.called <= federal.paid
     assert [deadline.phase_letter for deadline in overview.deadlines] == ["A", "B"]
+
+
+def test_the_demo_has_an_adopted_agenda_2025_and_a_draft_2026_that_differ(demo):
+    from django.utils import translation
+
+    from smartregion.program import agenda
+    from smartregion.program.models import AgendaSnapshot
+
+    adopted, draft = AgendaSnapshot.objects.get(year=2025), AgendaSnapshot.objects.get(year=2026)
+    assert (adopted.status, draft.status) == ("adopted", "draft")
+    assert adopted.decided_by == "Kreistag Mayen-Koblenz"
+    published = Measure.objects.filter(is_published=True).count()
+    assert len(adopted.profiles) == len(draft.profiles) == published
+    with translation.override("de"):
+        comparison = agenda.compare(adopted, draft)
+    topics = {label for item in comparison.measures for label, _texts in item.topics}
+    # The demo reaches a milestone only when one of the changed measures has one due (it depends on the day).
+    assert {"Geld", "Status"} <= topics, topics
+
+
+def test_demo_indicators_follow_the_bbsr_model(demo):
+    from smartregion.program.models import Indicator
+    from smartregion.program.monitoring import monitoring_board
+
+    indicators = Indicator.objects.prefetch_related("targets")
+    assert indicators.filter(kind=Indicator.Kind.OUTCOME).exists()
+    assert indicators.filter(kind=Indicator.Kind.OUTPUT).exists()
+    assert all(indicator.targets.all() for indicator in indicators)
+    # The dashboard has running measures to flag (outcome baseline without a date), and no more.
+    flagged = {measure.title for measure in monitoring_board(Measure.objects.all()).without_outcome}
+    assert flagged == {"Kreisweite Ehrenamtsplattform", "Coworking-Spaces in Bahnhöfen und Ortskernen"}

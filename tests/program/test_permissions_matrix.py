@@ -86,16 +86,23 @@ REPORT = {
 }  # fmt: skip
 # Not tied to one measure.
 GLOBAL = {
-    #                       add_measure  export_report
-    "anonymous":           (N,           N),
-    "citizen":             (N,           N),
-    "moderator":           (N,           N),
-    "coordinator":         (Y,           N),
-    "coordinator_other":   (Y,           N),
-    "expert":              (N,           N),
-    "lead_member":         (N,           N),
-    "program_office":      (Y,           Y),
+    #                       add_measure  export_report  manage_agenda  bulk_update  view drafts of the agenda
+    "anonymous":           (N,           N,             N,             N,           N),
+    "citizen":             (N,           N,             N,             N,           N),
+    "moderator":           (N,           N,             N,             N,           N),
+    "coordinator":         (Y,           N,             N,             N,           Y),
+    "coordinator_other":   (Y,           N,             N,             N,           Y),
+    "expert":              (N,           N,             N,             N,           N),
+    "lead_member":         (N,           N,             N,             N,           N),
+    "program_office":      (Y,           Y,             Y,             Y,           Y),
 }  # fmt: skip
+GLOBAL_PERMS = (
+    "strategy.add_measure",
+    "program.export_report",
+    "program.manage_agenda",
+    "program.bulk_update",
+    "program.view_agenda",
+)
 
 PER_MEASURE = {
     "strategy.view_measure": VIEW_MEASURE,
@@ -104,6 +111,8 @@ PER_MEASURE = {
     "program.plan_measure": MANAGE,
     "strategy.view_measure_history": REPORT,
     "program.report_measure": REPORT,
+    # Setting the monitoring state by hand is planning: not for the lead organization.
+    "program.override_monitoring": MANAGE,
 }
 
 
@@ -123,11 +132,7 @@ def test_measure_permission(scenario, perm, role, state, expected):
 
 @pytest.mark.parametrize(
     ("perm", "role", "expected"),
-    [
-        (perm, role, GLOBAL[role][i])
-        for i, perm in enumerate(("strategy.add_measure", "program.export_report"))
-        for role in ROLES
-    ],
+    [(perm, role, GLOBAL[role][i]) for i, perm in enumerate(GLOBAL_PERMS) for role in ROLES],
 )
 def test_global_permission(scenario, perm, role, expected):
     user, _measure = scenario(role, "published")

@@ -441,7 +441,13 @@ def test_the_history_reads_as_german_sentences_with_german_amounts(client, offic
     table = html[html.index('id="history-table"') :]
     for internal in ("committed:", "spent:", "expense:", "measured_on", "due_on", "done_on", "planned:"):
         assert internal not in table
-    assert "Mittelbindung gebucht. Gebunden jetzt 50.000,00\u00a0€ (vorher 400,00\u00a0€)." in table
+    year = TODAY().year
+    assert (
+        f"Mittelbindung über 49.600,00\u00a0€ aus „Bund“ {year} gebucht. "
+        "Gebunden jetzt 50.000,00\u00a0€ (vorher 400,00\u00a0€)."
+    ) in table
+    # A payment says its amount and its document (build_measure books 150,25 € with document RE-1).
+    assert f"Zahlung über 150,25\u00a0€ aus „Bund“ {year} gebucht (Beleg RE-1)." in table
     assert re.search(r"Geplant aus „[^“]+“ für \d{4}: 60\.000,00\u00a0€ \(vorher [\d.,]+\u00a0€\)\.", table)
     assert "Meilenstein angelegt" in table
     assert "Meilenstein „Standorte gewählt“ am" in table

@@ -70,6 +70,15 @@ ACTIONS: dict[str, Action] = {
         ),
         gettext_lazy("The progress is saved."),
     ),
+    "monitoring": Action(
+        gettext_lazy("Set the monitoring state"),
+        f.MonitoringForm,
+        "program.override_monitoring",
+        lambda user, measure, data: program.measure_set_monitoring(
+            actor=user, measure=measure, state=data["state"], reason=data["reason"]
+        ),
+        gettext_lazy("The monitoring state is saved."),
+    ),
     "idee-verknuepfen": Action(
         gettext_lazy("Link an idea"),
         f.IdeaLinkForm,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from smartregion.core.pagecache import cache_public_page
 from smartregion.program import selectors as program
 from smartregion.program.history import history
+from smartregion.program.monitoring import measure_monitoring
 
 from .. import selectors
 from ..apps import PAGES
@@ -71,6 +72,7 @@ def measure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "indicators": indicators,
             "indicator_panels": [program.indicator_panel(indicator) for indicator in indicators],
             "history": history(list(program.measure_history(measure))) if may_view_history else None,
+            "monitoring": measure_monitoring(measure),
             "may_plan": user.has_perm("program.plan_measure", measure),
             "may_report": user.has_perm("program.report_measure", measure),
             "may_book_staff_effort": user.has_perm("program.book_staff_effort", measure),
