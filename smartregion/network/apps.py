@@ -13,6 +13,19 @@ def retire_pages(**kwargs: object) -> None:
     pages_changed(PAGES)
 
 
+def retire_every_page(**kwargs: object) -> None:
+    """Signal receiver: the region changed, which every page shows (the program's name in the header, the
+    operator in the footer, the names of the strategy's levels)."""
+    from smartregion.core.pagecache import pages_changed
+    from smartregion.events.apps import PAGES as EVENT_PAGES
+    from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
+    from smartregion.strategy.apps import PAGES as STRATEGY_PAGES
+    from smartregion.surveys.apps import PAGES as SURVEY_PAGES
+
+    for namespace in (PAGES, EVENT_PAGES, PARTICIPATION_PAGES, STRATEGY_PAGES, SURVEY_PAGES):
+        pages_changed(namespace)
+
+
 class NetworkConfig(AppConfig):
     """The region, its member municipalities, organizations and memberships."""
 
@@ -32,6 +45,8 @@ class NetworkConfig(AppConfig):
             post_delete.connect(
                 retire_pages, sender=model, dispatch_uid=f"network-pages-delete-{model.__name__}"
             )
+
+        post_save.connect(retire_every_page, sender=models.Region, dispatch_uid="network-pages-save-region")
 
         personal_data.register(
             personal_data.PersonalDataProvider(

@@ -72,6 +72,8 @@ def seed_region() -> Region:
             "legal_representative": "der Landrat",
             "data_protection_contact": "Datenschutzbeauftragte der Kreisverwaltung, datenschutz@example.org",
             "accessibility_reviewed_on": datetime.date(2026, 11, 24),
+            "goal_level_name": "Zielbild",
+            "strategy_level_name": "Integrierte Lösung",
             "accessibility_enforcement_body": (
                 "Landesbeauftragter für die Belange von Menschen mit Behinderungen Rheinland-Pfalz\n"
                 "Bauhofstraße 9\n55116 Mainz"

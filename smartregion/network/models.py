@@ -38,6 +38,20 @@ class Region(TimeStampedModel):
         _("accessibility statement reviewed on"),
         help_text=_("Date of the last review of the accessibility statement (BITV 2.0 requires it)."),
     )
+    # What the region calls the levels above its measures: MYK has target pictures (Zielbilder) and
+    # integrated solutions (integrierte Lösungen) where the model says goals and strategies.
+    goal_level_name = models.CharField(
+        _("name of the top level of the strategy"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example: Zielbild. Empty: Ziel."),
+    )
+    strategy_level_name = models.CharField(
+        _("name of the level between it and the measures"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example: Integrierte Lösung. Empty: Strategie."),
+    )
     accessibility_enforcement_body = models.TextField(
         _("accessibility enforcement body"),
         help_text=_(
@@ -66,6 +80,16 @@ class Region(TimeStampedModel):
     def total_budget(self) -> Decimal:
         """Federal funding plus the region's own share."""
         return self.federal_funding + self.own_share
+
+    @property
+    def goal_level(self) -> str:
+        """The name of the strategy's top level, as the region calls it."""
+        return self.goal_level_name or str(_("Goal"))
+
+    @property
+    def strategy_level(self) -> str:
+        """The name of the level between the top and the measures, as the region calls it."""
+        return self.strategy_level_name or str(_("Strategy"))
 
 
 class Municipality(TimeStampedModel):

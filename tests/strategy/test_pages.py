@@ -234,6 +234,26 @@ def test_the_explorer_shows_goals_strategies_and_published_measures(client, meas
     assert {item.status: item.count for item in tree.status_counts}["planned"] == 1
 
 
+def test_the_levels_carry_the_names_the_region_gives_them(
+    client, measure, region, django_capture_on_commit_callbacks
+):
+    # Without names of its own the region's levels are goals and strategies.
+    page = text_of(client.get(reverse("strategy:explorer")))
+    assert f"{german('Goal')}:</span> Mobil im ländlichen Raum" in page
+    assert f"{german('Strategy')}:</span> Geteilte Mobilität" in page
+
+    # MYK: target pictures and integrated solutions above its measures.
+    region.goal_level_name, region.strategy_level_name = "Zielbild", "Integrierte Lösung"
+    with django_capture_on_commit_callbacks(execute=True):
+        region.save()  # the region is on every page: the cached explorer is retired
+    page = text_of(client.get(reverse("strategy:explorer")))
+    assert "Zielbild:</span> Mobil im ländlichen Raum" in page
+    assert "Integrierte Lösung:</span> Geteilte Mobilität" in page
+    detail = text_of(client.get(measure.get_absolute_url()))
+    assert '<dt class="kern-description-list-item__key">Zielbild</dt>' in detail
+    assert '<dt class="kern-description-list-item__key">Integrierte Lösung</dt>' in detail
+
+
 @pytest.mark.usefixtures("draft")
 @pytest.mark.parametrize(
     ("role", "sees_draft"), [("citizen", False), ("coordinator", True), ("program_office", True)]
