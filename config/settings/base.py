@@ -290,7 +290,7 @@ OPENDATA_ACCRUAL_PERIODICITY = env.str("OPENDATA_ACCRUAL_PERIODICITY", default="
 # Download files are written by a task when the data change and served as files (opendata/publish.py):
 # the directory, the internal nginx location that serves it ("" in the embedded mode: Django sends the
 # file), and how long a burst of changes is gathered before the files are written again.
-OPENDATA_ROOT = env.path("OPENDATA_ROOT", default=VAR_DIR / "opendata")
+OPENDATA_ROOT = VAR_DIR / "opendata"
 OPENDATA_ACCEL_REDIRECT = env.str("OPENDATA_ACCEL_REDIRECT", default="")
 OPENDATA_DEBOUNCE_SECONDS = env.int("OPENDATA_DEBOUNCE_SECONDS", default=30)
 

@@ -126,7 +126,10 @@ def index_update(*, kind: str, ids: Iterable[int]) -> int:
             )
             written += len(entries)
     # Idea lists and API answers with a search were cached from the old index: retire them (on commit).
-    pages_changed(PARTICIPATION_PAGES)
+    # Only ideas are searched there; a comment, measure or event must not retire every idea page
+    # (decision 0012: a comment retires only its idea's page).
+    if kind == SearchKind.IDEA:
+        pages_changed(PARTICIPATION_PAGES)
     return written
 
 

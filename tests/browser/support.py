@@ -158,10 +158,11 @@ class AxeAudit:
 
 
 def submit(page: Page, form: Locator | None = None) -> None:
-    """Send a form with its submit button and wait for the answer page (the only form in main by default)."""
+    """Send a form with its default button (the first submit button, which Enter would press too) and wait
+    for the answer page (the only form in main by default)."""
     form = form if form is not None else page.locator("main form")
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        form.locator("button[type=submit]").first.click()
 
 
 def sign_in(page: Page, email: str, password: str) -> None:

@@ -47,7 +47,8 @@ def test_the_region_ranking_and_a_municipality_page(page: Page, demo_data: DemoD
     with page.expect_navigation():
         page.locator("#ranking-table a", has_text="Mendig").click()
     expect(page.locator("h1")).to_have_text(german("What is happening in %(name)s?") % {"name": "Mendig"})
-    expect(page.locator("#reach-channels tbody tr")).to_have_count(5)
+    # The five channels of ideas and the paper questionnaire of surveys.
+    expect(page.locator("#reach-channels tbody tr")).to_have_count(6)
     expect(page.locator("#reach-timeline tbody tr")).to_have_count(12)
     audit.check(page)
     _reach_form(page).locator("select[name=by]").select_option("quarter")

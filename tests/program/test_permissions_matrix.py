@@ -113,7 +113,32 @@ PER_MEASURE = {
     "program.report_measure": REPORT,
     # Setting the monitoring state by hand is planning: not for the lead organization.
     "program.override_monitoring": MANAGE,
+    # Own staff effort is booked like expenses: also by the lead organization.
+    "program.book_staff_effort": REPORT,
 }
+# The grant as a whole and the admin of the funder's rules and the agenda: the program office alone.
+OFFICE_ONLY = (
+    "program.call_funds",
+    "program.view_grant",
+    "program.add_fundingcommitment",
+    "program.change_fundingcommitment",
+    "program.delete_fundingcommitment",
+    "program.view_fundingcommitment",
+    "program.add_staffrole",
+    "program.change_staffrole",
+    "program.delete_staffrole",
+    "program.view_staffrole",
+    "program.add_indicatortarget",
+    "program.change_indicatortarget",
+    "program.delete_indicatortarget",
+    "program.view_indicatortarget",
+    "program.view_deadlinereminder",
+    "program.view_fundcall",
+    "program.view_staffeffort",
+    "program.view_programreminder",
+    "program.view_agendasnapshot",
+    "program.delete_agendasnapshot",
+)
 
 
 @pytest.mark.parametrize(
@@ -149,3 +174,10 @@ def test_a_partner_organization_does_not_report(scenario):
     user, measure = scenario("lead_member", "published")
     measure.responsibilities.update(role=Responsibility.Role.PARTNER)
     assert not user.has_perm("program.report_measure", measure)
+
+
+@pytest.mark.parametrize("perm", OFFICE_ONLY)
+@pytest.mark.parametrize("role", ROLES)
+def test_office_only_permission(scenario, perm, role):
+    user, _measure = scenario(role, "published")
+    assert user.has_perm(perm) is (role == "program_office")

@@ -132,3 +132,14 @@ def test_edit_own_response_only_while_the_phase_runs(person, scenario):
             assert user.has_perm("surveys.edit_response", own) is expected, (role, state)
             other = person("citizen")
             assert not other.has_perm("surveys.edit_response", own)
+
+
+def test_view_survey(person, scenario):
+    _check(person, scenario, "surveys.view_survey", dict.fromkeys(ROLES, (Y, Y, Y)))
+    _check(person, scenario, "surveys.view_survey", {**STAFF_ONLY, "coordinator": (Y, Y, Y)}, public=False)
+
+
+@pytest.mark.parametrize("perm", ["surveys", "surveys.view_surveyevent"])
+def test_the_surveys_admin_is_the_offices(person, perm):
+    for role in ROLES:
+        assert person(role).has_perm(perm) is (role == "program_office"), role
