@@ -73,7 +73,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 worker: $(VENV)/.runtime
-	SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --interval 0.2
+	SITE_URL=$(SITE_URL) $(PY) manage.py db_worker --queue-name "*" --interval 0.2
 
 clean:
 	rm -rf $(VENV) node_modules build var/static

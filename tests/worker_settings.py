@@ -7,8 +7,8 @@ test can count every mail the worker sent. DATABASE_URL names the test's own dat
 import os
 
 from config.settings.test import *  # noqa: F403
-from config.settings.test import TASK_BACKENDS
+from config.settings.test import TASK_BACKENDS, TASK_QUEUES
 
-TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"], "QUEUES": TASK_QUEUES}}
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]

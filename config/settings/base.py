@@ -173,7 +173,13 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[env.str("TASK_BACKEND", default="immediate")]}}
+# Two queues: "default" for what people wait for (mails, the search index, open-data files), "insights"
+# for the office's analyses (training, clustering, duplicate scans), which can take minutes and run in a
+# worker of their own (deploy/systemd/smartregion-insights-worker.service) so they never hold up a mail.
+TASK_QUEUES = ["default", "insights"]
+TASKS = {
+    "default": {"BACKEND": TASK_BACKENDS[env.str("TASK_BACKEND", default="immediate")], "QUEUES": TASK_QUEUES}
+}
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

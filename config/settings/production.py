@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_SECRET_KEY, TASK_BACKENDS, env
+from .base import INSECURE_SECRET_KEY, TASK_BACKENDS, TASK_QUEUES, env
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -36,4 +36,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[env.str("TASK_BACKEND", default="database")]}}
+TASKS = {
+    "default": {"BACKEND": TASK_BACKENDS[env.str("TASK_BACKEND", default="database")], "QUEUES": TASK_QUEUES}
+}

@@ -4,13 +4,13 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import TASK_BACKENDS
+from .base import TASK_BACKENDS, TASK_QUEUES
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"], "QUEUES": TASK_QUEUES}}
 # Rate limits are tested explicitly; the rest of the suite must not trip over them.
 ACCOUNT_RATE_LIMITS = False
 # Tests never reach another service: a local cache (cleared per test) even when REDIS_URL is set in the

@@ -9,8 +9,11 @@ from smartregion.participation.models import Idea, Process
 from . import index, services
 from .models import ClusterRun
 
+# The office's analyses run in a worker of their own (settings.TASKS): they can take minutes.
+INSIGHTS_QUEUE = "insights"
 
-@task()
+
+@task(queue_name=INSIGHTS_QUEUE)
 def idea_analyse(*, idea_id: int) -> int:
     """A new idea: pair it with likely duplicates, suggest domains, retrain the process's model when due."""
     idea = Idea.objects.filter(pk=idea_id).select_related("process").first()
@@ -25,7 +28,7 @@ def idea_analyse(*, idea_id: int) -> int:
     return found
 
 
-@task()
+@task(queue_name=INSIGHTS_QUEUE)
 def category_model_train(*, process_id: int) -> int:
     """Train a new model version for a process, then suggest domains on its ideas that have none decided."""
     process = Process.objects.get(pk=process_id)
@@ -39,13 +42,13 @@ def category_model_train(*, process_id: int) -> int:
     return services.suggestions_make(process=process, ideas=ideas)
 
 
-@task()
+@task(queue_name=INSIGHTS_QUEUE)
 def duplicates_scan(*, process_id: int) -> int:
     """Compare all ideas of a process with each other (after an import, or a new threshold)."""
     return services.duplicates_find(process=Process.objects.get(pk=process_id))
 
 
-@task()
+@task(queue_name=INSIGHTS_QUEUE)
 def cluster_compute(*, run_id: int) -> str:
     """Compute a queued clustering run."""
     run = ClusterRun.objects.get(pk=run_id)

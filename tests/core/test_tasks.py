@@ -7,6 +7,7 @@ import signal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from smartregion.core.mail import email_enqueue
 from smartregion.web import services as web_services
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("_database_queue")]
 

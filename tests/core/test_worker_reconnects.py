@@ -2,6 +2,7 @@
 is cut and new ones refused for a while, and afterwards it runs the next task, every task exactly once."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django_tasks.base import TaskResultStatus
@@ -20,7 +21,7 @@ from ..processes import (
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
 
 
 def test_the_worker_reconnects_after_postgresql_restarts(tmp_path):

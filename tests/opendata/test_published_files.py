@@ -3,6 +3,7 @@
 previous file served while the next one is due, and a clear 503 before the first one exists."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from smartregion.opendata.tasks import publish_download
 from ..participation.factories import IdeaFactory
 from ..participation.public_support import count_queries, german
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
 URL = reverse("opendata:download", kwargs={"slug": "ideen", "fmt": "csv"})
 
 
