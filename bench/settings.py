@@ -7,7 +7,7 @@ DATABASE_URL (set by bench/participation.py) chooses the database.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import TASK_BACKENDS, VAR_DIR
+from config.settings.base import TASK_BACKENDS, TASK_QUEUES, VAR_DIR
 
 DEBUG = False
 # Fixed on purpose: the benchmark's sessions are written by the script and read by the server.
@@ -36,7 +36,7 @@ LANGUAGE_COOKIE_SECURE = True
 # the proxy and gives every signed-in person an address of their own, as real visitors have.
 CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
 # Queued, as in production; the pages measured enqueue nothing, so no worker is needed.
-TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"], "QUEUES": TASK_QUEUES}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
