@@ -11,9 +11,12 @@ import ipaddress
 import os
 import shutil
 import socket
+import time
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -94,6 +97,15 @@ def _fresh_cache() -> None:
     """Rate-limit counters, used TOTP codes and cached pages live in caches; no test may inherit another's."""
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-ratelimit counts per fixed window (an hour or a minute, with a per-key offset): a test's
+    31 posts that straddled a window's end would be counted in two windows and the limit would not bite.
+    Its clock stands still for the test, so all of a test's posts fall into one window."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture
