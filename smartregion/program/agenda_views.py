@@ -24,7 +24,6 @@ from smartregion.core.forms import add_service_error
 from smartregion.core.permissions import permitted_user
 
 from . import agenda
-from .agenda_pdf import agenda_pdf
 from .models import AgendaSnapshot
 
 POST_RATE = "30/m"
@@ -188,6 +187,8 @@ def agenda_delete(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def agenda_download(request: HttpRequest, year: int) -> HttpResponse:
     """The agenda as a PDF for the council, one profile page per measure."""
+    from .agenda_pdf import agenda_pdf  # reportlab loads where a PDF is made, not in every web worker
+
     snapshot = _snapshot(request, year)
     if snapshot.is_adopted:
         # An adopted agenda never changes, so its PDF (seconds to build for many measures) is kept.

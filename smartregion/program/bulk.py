@@ -25,7 +25,6 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from smartregion.core.permissions import authorize
 from smartregion.core.spreadsheets import spreadsheet_text
@@ -247,6 +246,8 @@ def read_import(*, actor: Any, content: bytes) -> ImportResult:  # noqa: PLR0912
     errors: list[str] = []
     changes: list[Change] = []
     with translation.override(settings.LANGUAGE_CODE):
+        from openpyxl import load_workbook  # loads where a file is read, not in every web worker
+
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a file that is not XLSX

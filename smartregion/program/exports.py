@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from smartregion.core.spreadsheets import spreadsheet_text
 from smartregion.strategy.models import Measure, MeasureStatus
 
-from . import funder_report, selectors
+from . import selectors
 from .models import BudgetLine, Expense, IndicatorValue, Milestone, Responsibility
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -275,6 +275,8 @@ def _workbook() -> bytes:
 
 def _funder_sheets(book: Any, formats: dict[str, Any], today: date) -> None:
     """The funder's pack (issue 14): the grant header and the money per measure, year and source."""
+    from . import funder_report  # reportlab loads where a report is made, not in every web worker
+
     deadlines = selectors.deadlines(today)
     _Sheet(book, formats, _("Grant")).write(
         [
@@ -320,6 +322,8 @@ def _funder_sheets(book: Any, formats: dict[str, Any], today: date) -> None:
 @_require_export
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The funder report's one-page summary as PDF."""
+    from . import funder_report  # reportlab loads where a report is made, not in every web worker
+
     return _attachment(HttpResponse(funder_report.summary_pdf(), content_type="application/pdf"), "pdf")
 
 

@@ -17,8 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from smartregion.accounts.models import AgeGroup
 from smartregion.network.models import Municipality
@@ -207,6 +206,8 @@ class RowError:
 
 
 def _read(content: bytes, cols: list[Column]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    from openpyxl import load_workbook  # loads in the worker that imports, not in every web worker
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
@@ -224,7 +225,7 @@ def _read(content: bytes, cols: list[Column]) -> Iterator[tuple[int, tuple[Any, 
                         "Column %(column)s should be headed “%(expected)s”, not “%(found)s”. "
                         "Please use the current template."
                     )
-                    % {"column": get_column_letter(index + 1), "expected": want, "found": got}
+                    % {"column": xl_col_to_name(index), "expected": want, "found": got}
                 )
     next(rows, None)  # the hints
     for number, cells in enumerate(rows, start=3):
@@ -254,9 +255,7 @@ def responses_import(run: ImportRun, *, progress_every: int = 50) -> ImportRun:
     errors: list[RowError] = []
     prepared: list[tuple[EntryForm, int]] = []
     seen_numbers: dict[str, int] = {}
-    column_of = {
-        column.field: (get_column_letter(index + 1), column.heading) for index, column in enumerate(cols)
-    }
+    column_of = {column.field: (xl_col_to_name(index), column.heading) for index, column in enumerate(cols)}
     for done, (line, cells) in enumerate(rows, start=1):
         data = _row_data(cols, cells, municipalities)
         data.setdefault("provenance", run.provenance)

@@ -47,7 +47,6 @@ from .models import (
     Section,
     Survey,
 )
-from .pdf import questionnaire_pdf
 from .policy import ANSWER_LIMIT, ENTRY_LIMIT, answer_refusal
 
 COOKIE_SALT = "surveys.browser"
@@ -286,6 +285,8 @@ def survey_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey_or_404(request, pk)
     sections, questions = selectors.questionnaire(survey)
     region = Region.objects.first()
+    from .pdf import questionnaire_pdf  # reportlab loads where a PDF is made, not in every web worker
+
     body = questionnaire_pdf(survey, sections, questions, region_name=region.name if region else "")
     answer = HttpResponse(body, content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="umfrage-{survey.pk}.pdf"'

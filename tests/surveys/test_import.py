@@ -5,8 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from smartregion.surveys import imports
 from smartregion.surveys.models import Answer, ImportRun, Response
 
 
@@ -64,7 +64,7 @@ def test_one_bad_row_stores_nothing_then_the_good_file_imports(
     assert not Response.objects.exists()
     page = office_client.get(answer.url).content.decode()
     assert "Es wurde nichts importiert" in page
-    column = imports.get_column_letter(headings.index("8. Wie viele Personen leben im Haushalt?") + 1)
+    column = get_column_letter(headings.index("8. Wie viele Personen leben im Haushalt?") + 1)
     assert {(e["row"], e["column"]) for e in run.errors} >= {(4, column)}
     assert any(e["row"] == 5 and e["heading"] == "Kommune" for e in run.errors)
     assert "kleiner oder gleich 20" in page
