@@ -12,6 +12,7 @@ message (post/redirect/get); support and follow buttons also answer htmx with a 
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -22,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ from django_ratelimit.decorators import ratelimit
 
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
-from smartregion.core.pagecache import cache_public_page
+from smartregion.core.pagecache import address_key, cache_public_page, cached_fragment
 from smartregion.insights.selectors import similar_ideas
 from smartregion.network.selectors import municipality_geojson, municipality_list
 from smartregion.strategy import selectors as strategy_selectors
@@ -311,17 +313,40 @@ def _filters(request: HttpRequest, form: IdeaFilterForm) -> selectors.IdeaFilter
     return form.filters(seed=seed)
 
 
+def _idea_list_body(request: HttpRequest) -> dict[str, Any]:
+    """The idea list's content (filters, results, page links) and its status: the same for everybody."""
+    form = _filter_form(request)
+    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    html = render_to_string(
+        "participation/_idea_list_body.html", {"form": form, "page": _page(request, ideas)}, request
+    )
+    return {"html": html, "status": 400 if form.errors else 200}
+
+
 @require_GET
 @cache_public_page(PAGES, unless=_in_random_order)
 def idea_list(request: HttpRequest) -> HttpResponse:
-    """All public ideas, filtered, searched, sorted and paged; the filters work as a plain GET form."""
-    form = _filter_form(request)
-    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    """All public ideas, filtered, searched, sorted and paged; the filters work as a plain GET form.
+
+    Everything but the layout is the same for everybody who asks for this address, signed in or not (the
+    list names no person's own supports): it is a shared fragment, rendered once per PAGE_CACHE_SECONDS,
+    except for the random order, whose seed is the visitor's own.
+    """
+    if _in_random_order(request):
+        body = _idea_list_body(request)
+    else:
+        body = cached_fragment(
+            PAGES,
+            f"idea-list:{address_key(request)}",
+            partial(_idea_list_body, request),
+            person=request.user.pk if request.user.is_authenticated else None,
+        )
     return render(
         request,
         "participation/idea_list.html",
-        {"form": form, "page": _page(request, ideas)},
-        status=400 if form.errors else 200,
+        # render_to_string's SafeString stays one through the cache (pickled with its class).
+        {"content": body["html"]},
+        status=body["status"],
     )
 
 
