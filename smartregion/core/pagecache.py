@@ -345,13 +345,16 @@ def cached_fragment(
     versions = (versions_found[0], versions_found[1])
     entry = found.get(entry_key)
     now = _now()
+    read_at = _data_read_at.get()
+    # A page being rendered for the page cache takes its age from its oldest fragment: one due for renewal
+    # is renewed, so that the page lasts.
+    limit = settings.FRAGMENT_CACHE_SECONDS * (RENEW_SHARE if read_at is not None else 1)
     if (
         isinstance(entry, Fragment)
         and entry.versions == versions
-        and now - entry.rendered_at < settings.FRAGMENT_CACHE_SECONDS
+        and now - entry.rendered_at < limit
         and entry.rendered_at > float(found.get(mark_key, 0) if mark_key else 0)
     ):
-        read_at = _data_read_at.get()
         if read_at is not None and entry.rendered_at < read_at:
             _data_read_at.set(entry.rendered_at)
         return cast(T, entry.value)

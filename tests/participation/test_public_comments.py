@@ -224,8 +224,8 @@ def test_actions_are_offered_only_where_allowed(client, citizen, idea):
     assert reverse("participation:comment_report", args=[deleted.pk]) not in page
     assert reverse("participation:comment_delete", args=[own.pk]) in page
     assert reverse("participation:comment_delete", args=[other.pk]) not in page
-    assert f'name="parent" value="{other.pk}"' in page
-    assert f'name="parent" value="{deleted.pk}"' not in page
+    assert reverse("participation:comment_reply", args=[other.pk]) in page
+    assert reverse("participation:comment_reply", args=[deleted.pk]) not in page
 
 
 def test_comment_pages_of_unknown_comments_are_404(citizen_client):
