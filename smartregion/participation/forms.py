@@ -255,7 +255,7 @@ class IdeaFilterForm(forms.Form):
                     id=bound.auto_id,
                     label=str(bound.label),
                     value=current,
-                    errors=list(bound.errors),
+                    errors=[str(error) for error in bound.errors],
                     options=None
                     if choices is None
                     else [(str(key), str(label), str(key) == current) for key, label in choices],
