@@ -178,3 +178,30 @@ def test_a_bad_filter_says_so_at_its_field(client, collecting):
     page = text_of(response)
     assert '<p class="kern-error" id="id_status_error" role="alert">' in page
     assert 'aria-invalid="true" aria-describedby="id_status_error" id="id_status"' in page
+
+
+def test_a_cached_page_is_as_old_as_its_oldest_fragment(client, citizen, idea, settings, monkeypatch):
+    """The list's content rendered for Clara at t0 goes into the anonymous page cached at t0 + 10: that
+    page is due at t0 + 12 and never served past t0 + 15 (PAGE_CACHE_SECONDS), whenever it was stored."""
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 15
+    now = 1_000_000.0
+    monkeypatch.setattr(pagecache, "_now", lambda: now)
+    client.force_login(citizen)
+    client.get(LIST)
+    client.logout()
+    monkeypatch.setattr(pagecache, "_now", lambda: now + 10)
+    assert "participation_idea" not in _tables_read(client, LIST)  # the page is stored with her fragment
+    assert count_queries(client, LIST) == 0  # and served from the page cache
+    monkeypatch.setattr(pagecache, "_now", lambda: now + 15.5)
+    assert "participation_idea" in _tables_read(client, LIST)
+
+
+def test_no_fragments_when_switched_off(client, idea, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    client.get(LIST)
+    assert "participation_idea" in _tables_read(client, LIST)
+    assert not _fragment_entries()
+    settings.FRAGMENT_CACHE_SECONDS = 15
+    client.get(LIST)
+    assert _fragment_entries()
