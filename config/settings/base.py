@@ -160,6 +160,9 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # How long an anonymous visitor may see a page that is older than the last change (core/pagecache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=15)
+# How long the parts of pages that are the same for everybody (an idea list's results, a comment thread)
+# may be older than the last change, for signed-in people too (core/pagecache.py, decision 0013); 0: off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=15)
 # Behind a proxy, the client's address comes from a header the proxy sets (HTTP_X_REAL_IP with deploy/'s
 # nginx). Every limiter (django-ratelimit, allauth, the API) asks core.http.client_ip, which reads it and
 # falls back to the peer's address when the header is missing.

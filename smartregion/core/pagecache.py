@@ -29,14 +29,22 @@ versions are shared and a change shows at once everywhere.
 
 Signed-in people (so a person who just supported always sees her own support counted), requests with
 pending messages, htmx partials and anything but a plain 200 answer without a cookie bypass the cache.
+
+Fragments (``cached_fragment``, decision 0013) are the parts of a page that are the same for everybody,
+signed in or not (an idea list's results and filters, a comment thread): they follow the same versions and
+are shared by everybody who renders the page; the page adds what belongs to the person around them. A
+fragment never holds a form with a CSRF token or a nonce (it is refused). A person's own writes that a
+fragment shows only later (a support, in the lists' counts) set her watermark (``person_changed``): she
+is never given a fragment rendered before it.
 """
 
 import hashlib
 import re
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import partial, wraps
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -60,6 +68,10 @@ WAIT_SECONDS = 2.0
 POLL_SECONDS = 0.01
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
+# When the data of the page being rendered was read: a cached fragment it includes makes that earlier, so
+# that a cached page is never older than PAGE_CACHE_SECONDS with its fragments counted.
+_data_read_at: ContextVar[float | None] = ContextVar("data_read_at", default=None)
 Scope = Callable[..., str]
 
 
@@ -107,6 +119,21 @@ def counts_changed(namespace: str, scope: str) -> None:
     transaction.on_commit(partial(_raise, _counts_key(namespace, scope)))
 
 
+def _person_key(namespace: str, person: int) -> str:
+    return f"pages:{namespace}:person:{person}:changed"
+
+
+def person_changed(namespace: str, person: int) -> None:
+    """Once the change is committed, give this person no fragment of the namespace rendered before it: her
+    own support is counted in the lists she reads next (others may see it FRAGMENT_CACHE_SECONDS late)."""
+    transaction.on_commit(partial(_watermark, _person_key(namespace, person)))
+
+
+def _watermark(key: str) -> None:
+    # Fragments are never older than FRAGMENT_CACHE_SECONDS: after that the mark holds nothing back.
+    caches[CACHE_ALIAS].set(key, _now(), timeout=settings.FRAGMENT_CACHE_SECONDS + 1)
+
+
 def _raise(key: str) -> None:
     cache = caches[CACHE_ALIAS]
     try:
@@ -131,9 +158,13 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def address_key(request: HttpRequest) -> str:
+    """The request's host and full path as a short key."""
+    return hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+
+
 def _page_key(namespace: str, request: HttpRequest) -> str:
-    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"pages:{namespace}:{translation.get_language()}:{address}"
+    return f"pages:{namespace}:{translation.get_language()}:{address_key(request)}"
 
 
 def _template_of(request: HttpRequest, response: HttpResponse) -> str:
@@ -252,8 +283,12 @@ def cache_public_page(
                 if entry is not None:
                     return _served(request, entry)
             try:
-                rendered_at = _now()
-                response = view(request, *args, **kwargs)
+                token = _data_read_at.set(_now())
+                try:
+                    response = view(request, *args, **kwargs)
+                    rendered_at = cast(float, _data_read_at.get())
+                finally:
+                    _data_read_at.reset(token)
                 if (
                     response.status_code == 200
                     and not response.streaming
@@ -269,3 +304,70 @@ def cache_public_page(
         return cached_view
 
     return decorate
+
+
+class Fragment(NamedTuple):
+    """A cached fragment: the versions it was rendered under, when rendering began, and its value."""
+
+    versions: tuple[int, int]  # the namespace's and the scope's
+    rendered_at: float
+    value: Any
+
+
+def _fragment_key(namespace: str, key: str) -> str:
+    return f"fragments:{namespace}:{translation.get_language()}:{key}"
+
+
+def cached_fragment(
+    namespace: str,
+    key: str,
+    render: Callable[[], T],
+    *,
+    scope: str | None = None,
+    person: int | None = None,
+) -> T:
+    """What ``render`` returns, shared by everybody for up to FRAGMENT_CACHE_SECONDS (0: always rendered).
+
+    ``key`` names the fragment within the namespace and language, with every input its content depends on
+    but the versions (the page's address, the variant of the actions it offers); ``scope`` retires it with
+    its thing (``scope_changed``), and ``person`` (a signed-in person's id) refuses fragments rendered before
+    her own last change (``person_changed``). The value must be the same for everybody: no CSRF token, no
+    nonce, nothing of the person's. Not coalesced: a fragment costs a fraction of its page.
+    """
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return render()
+    cache = caches[CACHE_ALIAS]
+    version_keys = [_version_key(namespace)] + ([_scope_key(namespace, scope)] if scope else [])
+    entry_key = _fragment_key(namespace, key)
+    mark_key = _person_key(namespace, person) if person is not None else None
+    found = cache.get_many([*version_keys, entry_key, *([mark_key] if mark_key else [])])
+    versions_found = [int(found.get(k) or 0) for k in version_keys] + [0]
+    versions = (versions_found[0], versions_found[1])
+    entry = found.get(entry_key)
+    now = _now()
+    read_at = _data_read_at.get()
+    # A page being rendered for the page cache takes its age from its oldest fragment: one due for renewal
+    # is renewed, so that the page lasts.
+    limit = settings.FRAGMENT_CACHE_SECONDS * (RENEW_SHARE if read_at is not None else 1)
+    if (
+        isinstance(entry, Fragment)
+        and entry.versions == versions
+        and now - entry.rendered_at < limit
+        and entry.rendered_at > float(found.get(mark_key, 0) if mark_key else 0)
+    ):
+        if read_at is not None and entry.rendered_at < read_at:
+            _data_read_at.set(entry.rendered_at)
+        return cast(T, entry.value)
+    value = render()
+    if _personal(value):
+        raise ValueError(f"The fragment {key!r} holds a CSRF token or a nonce: it cannot be shared.")
+    cache.set(entry_key, Fragment(versions, now, value), settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
+def _personal(value: object) -> bool:
+    """Whether a fragment's text holds what belongs to one request (its CSRF token or CSP nonce)."""
+    texts = value.values() if isinstance(value, dict) else [value]
+    return any(
+        isinstance(text, str) and ("csrfmiddlewaretoken" in text or "nonce=" in text) for text in texts
+    )

@@ -19,18 +19,20 @@ def idea_scope(pk: object) -> str:
 
 def retire_idea_page(instance: object, **kwargs: object) -> None:
     """Signal receiver: a comment changed, which only its idea's page shows (the lists show its count,
-    which they may show up to PAGE_CACHE_SECONDS late)."""
-    from smartregion.core.pagecache import scope_changed
+    which they may show up to PAGE_CACHE_SECONDS late, except to its author)."""
+    from smartregion.core.pagecache import person_changed, scope_changed
 
     scope_changed(PAGES, idea_scope(instance.idea_id))  # type: ignore[attr-defined]
+    person_changed(PAGES, instance.author_id)  # type: ignore[attr-defined]
 
 
 def recount_idea_page(instance: object, **kwargs: object) -> None:
     """Signal receiver: a support changed the counts on its idea's page (and, within PAGE_CACHE_SECONDS,
-    in the lists)."""
-    from smartregion.core.pagecache import counts_changed
+    in the lists; at once in the lists its supporter reads)."""
+    from smartregion.core.pagecache import counts_changed, person_changed
 
     counts_changed(PAGES, idea_scope(instance.idea_id))  # type: ignore[attr-defined]
+    person_changed(PAGES, instance.user_id)  # type: ignore[attr-defined]
 
 
 class ParticipationConfig(AppConfig):

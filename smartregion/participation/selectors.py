@@ -177,6 +177,11 @@ def idea_comment_thread(*, idea: Idea) -> list[Comment]:
     )
 
 
+def idea_comments_by(*, idea: Idea, author: Any) -> list[Comment]:
+    """A person's own comments on an idea (top-level and replies), in one query."""
+    return list(Comment.objects.filter(idea=idea, author=author).select_related("author"))
+
+
 def supported_idea_ids(*, user: Any, ideas: list[Idea]) -> set[int]:
     """Which of these ideas the person supports, in one query."""
     if not getattr(user, "is_authenticated", False) or not ideas:

@@ -90,7 +90,9 @@ def test_submit_support_comment_report_and_moderate(page: Page, demo_data: DemoD
     comment = Comment.objects.get(idea=idea, parent=None)
     thread = page.locator(f"#comment-{comment.pk}")
     expect(thread).to_contain_text("Gute Idee für Pendler.")
-    thread.locator("summary", has_text=german("Reply")).click()
+    # The reply form is loaded under the comment (htmx) and takes the focus.
+    thread.get_by_role("link", name=german("Reply")).click()
+    expect(page.locator(f"#reply-{comment.pk}")).to_be_focused()
     page.locator(f"#reply-{comment.pk}").fill("Und für Schülerinnen und Schüler.")
     submit(page, thread.locator("form", has=page.locator(f"#reply-{comment.pk}")))
     reply = Comment.objects.get(idea=idea, parent=comment)

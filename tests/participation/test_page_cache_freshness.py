@@ -97,11 +97,13 @@ def test_a_hidden_idea_disappears_at_once_everywhere(client, ideas, cached, comm
     assert count_queries(client, second.get_absolute_url()) > 0  # every page of the namespace is retired
 
 
-def test_after_her_own_support_a_person_sees_it_counted(client, ideas, cached, citizen):
-    """The anonymous copies still show 0, but a signed-in person never gets a cached page."""
+def test_after_her_own_support_a_person_sees_it_counted(client, ideas, cached, citizen, committed):
+    """The anonymous copies still show 0, but a signed-in person never gets a cached page, nor a list
+    fragment rendered before her support (the anonymous list shares it until then)."""
     first, _second = ideas
     client.force_login(citizen)
-    response = client.post(reverse("participation:idea_support", args=[first.pk]), {"action": "add"})
+    with committed():
+        response = client.post(reverse("participation:idea_support", args=[first.pk]), {"action": "add"})
     assert response.status_code == 302
     assert supports_shown(text_of(client.get(first.get_absolute_url()))) == 1
     assert f"{german('Supports')}</dt><dd>1</dd>" in text_of(client.get(LIST))

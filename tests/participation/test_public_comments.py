@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from smartregion.participation.models import Comment, IdeaStatus, Report
+from smartregion.participation.models import Comment, IdeaStatus, ParticipationBlock, Report
 
 from ..factories import UserFactory
 from .factories import CommentFactory, IdeaFactory
@@ -224,8 +224,8 @@ def test_actions_are_offered_only_where_allowed(client, citizen, idea):
     assert reverse("participation:comment_report", args=[deleted.pk]) not in page
     assert reverse("participation:comment_delete", args=[own.pk]) in page
     assert reverse("participation:comment_delete", args=[other.pk]) not in page
-    assert f'name="parent" value="{other.pk}"' in page
-    assert f'name="parent" value="{deleted.pk}"' not in page
+    assert reverse("participation:comment_reply", args=[other.pk]) in page
+    assert reverse("participation:comment_reply", args=[deleted.pk]) not in page
 
 
 def test_comment_pages_of_unknown_comments_are_404(citizen_client):
@@ -256,3 +256,101 @@ def test_moderators_find_the_moderation_actions_on_the_idea_page(client, citizen
     assert f'action="{action}"' in page
     assert f'name="next" value="{idea.get_absolute_url()}"' in page
     assert reverse("participation:idea_moderate", args=[idea.pk]) in page
+
+
+# --- Reply and report forms on demand ----------------------------------------------------------------
+
+
+def test_the_idea_page_links_to_the_forms_instead_of_carrying_one_per_comment(citizen_client, idea):
+    comments = [CommentFactory(idea=idea) for _ in range(3)]
+    page = text_of(citizen_client.get(idea.get_absolute_url()))
+    assert page.count("<textarea") == 2  # the new comment's, and the report of the idea
+    for comment in comments:
+        reply = reverse("participation:comment_reply", args=[comment.pk])
+        assert f'href="{reply}" hx-get="{reply}" hx-target="#comment-{comment.pk}-form"' in page
+        assert f'<div id="comment-{comment.pk}-form"></div>' in page
+
+
+def test_the_reply_form_without_javascript_is_a_page_that_posts_the_reply(citizen_client, idea):
+    top = CommentFactory(idea=idea, body="Mehr Bänke, bitte.")
+    response = citizen_client.get(reverse("participation:comment_reply", args=[top.pk]))
+    page = text_of(response)
+    assert response.status_code == 200
+    assert german("Reply to a comment") in page
+    assert "Mehr Bänke, bitte." in page
+    assert f'action="{reverse("participation:comment_create", args=[idea.pk])}"' in page
+    assert f'<input type="hidden" name="parent" value="{top.pk}">' in page
+    assert f'<label class="kern-label" for="reply-{top.pk}">{german("Your reply")}</label>' in page
+    assert "autofocus" not in page
+    assert _comment(citizen_client, idea, "Stimme zu.", parent=top.pk).status_code == 302
+    assert Comment.objects.filter(parent=top, body="Stimme zu.").exists()
+
+
+def test_the_reply_form_for_htmx_is_the_form_alone(citizen_client, idea):
+    top = CommentFactory(idea=idea)
+    response = citizen_client.get(
+        reverse("participation:comment_reply", args=[top.pk]), HTTP_HX_REQUEST="true"
+    )
+    page = text_of(response).strip()
+    assert response.status_code == 200
+    assert page.startswith("<form")
+    assert page.endswith("</form>")
+    assert f'id="reply-{top.pk}"' in page
+    assert "autofocus" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_the_report_form_comes_on_demand(citizen_client, idea):
+    comment = CommentFactory(idea=idea, body="Werbung für Autos.")
+    url = reverse("participation:comment_report", args=[comment.pk])
+    page = text_of(citizen_client.get(url))
+    assert german("Report a comment") in page
+    assert "Werbung für Autos." in page
+    assert f'action="{url}"' in page
+    assert f'id="report-{comment.pk}"' in page
+    fragment = text_of(citizen_client.get(url, HTTP_HX_REQUEST="true")).strip()
+    assert fragment.startswith("<form")
+    assert f'id="report-{comment.pk}"' in fragment
+
+
+def test_the_forms_on_demand_ask_what_their_posts_ask(client, citizen, collecting, idea):
+    top = CommentFactory(idea=idea)
+    reply = CommentFactory(idea=idea, parent=top)
+    deleted = CommentFactory(idea=idea, is_deleted=True, body="")
+    reply_url = reverse("participation:comment_reply", args=[top.pk])
+    report_url = reverse("participation:comment_report", args=[top.pk])
+    # Anonymous visitors are asked to sign in.
+    for url in (reply_url, report_url):
+        assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(citizen)
+    # Only top-level comments take replies; a deleted comment takes neither.
+    response = client.get(reverse("participation:comment_reply", args=[reply.pk]))
+    assert response.status_code == 400
+    assert german("You can only reply to a top-level comment of this idea.") in text_of(response)
+    assert client.get(reverse("participation:comment_reply", args=[deleted.pk])).status_code == 400
+    response = client.get(reverse("participation:comment_report", args=[deleted.pk]))
+    assert response.status_code == 400
+    assert german("This comment is no longer shown.") in text_of(response)
+    # Blocked people read why, as when they post.
+    ParticipationBlock.objects.create(user=citizen, reason="Spam")
+    for url in (reply_url, report_url):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert german("You are blocked from contributing. Reason: %(reason)s", reason="Spam") in text_of(
+            response
+        )
+    # An idea one may not see hides its comments' forms too.
+    hidden = CommentFactory(idea=IdeaFactory(process=collecting, status=IdeaStatus.HIDDEN))
+    ParticipationBlock.objects.filter(user=citizen).delete()
+    for name in ("comment_reply", "comment_report"):
+        assert client.get(reverse(f"participation:{name}", args=[hidden.pk])).status_code == 404
+
+
+def test_no_reply_form_when_the_idea_takes_no_comments(citizen_client, collecting):
+    closed = IdeaFactory(process=collecting, status=IdeaStatus.NOT_PURSUED)
+    comment = CommentFactory(idea=closed)
+    response = citizen_client.get(reverse("participation:comment_reply", args=[comment.pk]))
+    assert response.status_code == 400
+    assert reverse("participation:comment_reply", args=[comment.pk]) not in text_of(
+        citizen_client.get(closed.get_absolute_url())
+    )

@@ -12,18 +12,23 @@ message (post/redirect/get); support and follow buttons also answer htmx with a 
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatewords
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +36,8 @@ from django_ratelimit.decorators import ratelimit
 
 from smartregion.accounts.models import User
 from smartregion.core.forms import add_service_error
-from smartregion.core.pagecache import cache_public_page
+from smartregion.core.pagecache import address_key, cache_public_page, cached_fragment
+from smartregion.core.templatetags.core import plain_text
 from smartregion.insights.selectors import similar_ideas
 from smartregion.network.selectors import municipality_geojson, municipality_list
 from smartregion.strategy import selectors as strategy_selectors
@@ -311,17 +317,40 @@ def _filters(request: HttpRequest, form: IdeaFilterForm) -> selectors.IdeaFilter
     return form.filters(seed=seed)
 
 
+def _idea_list_body(request: HttpRequest) -> dict[str, Any]:
+    """The idea list's content (filters, results, page links) and its status: the same for everybody."""
+    form = _filter_form(request)
+    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    html = render_to_string(
+        "participation/_idea_list_body.html", {"form": form, "page": _page(request, ideas)}, request
+    )
+    return {"html": html, "status": 400 if form.errors else 200}
+
+
 @require_GET
 @cache_public_page(PAGES, unless=_in_random_order)
 def idea_list(request: HttpRequest) -> HttpResponse:
-    """All public ideas, filtered, searched, sorted and paged; the filters work as a plain GET form."""
-    form = _filter_form(request)
-    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    """All public ideas, filtered, searched, sorted and paged; the filters work as a plain GET form.
+
+    Everything but the layout is the same for everybody who asks for this address, signed in or not (the
+    list names no person's own supports): it is a shared fragment, rendered once per PAGE_CACHE_SECONDS,
+    except for the random order, whose seed is the visitor's own.
+    """
+    if _in_random_order(request):
+        body = _idea_list_body(request)
+    else:
+        body = cached_fragment(
+            PAGES,
+            f"idea-list:{address_key(request)}",
+            partial(_idea_list_body, request),
+            person=request.user.pk if request.user.is_authenticated else None,
+        )
     return render(
         request,
         "participation/idea_list.html",
-        {"form": form, "page": _page(request, ideas)},
-        status=400 if form.errors else 200,
+        # render_to_string's SafeString stays one through the cache (pickled with its class).
+        {"content": body["html"]},
+        status=body["status"],
     )
 
 
@@ -404,35 +433,123 @@ class CommentItem:
     report_form: forms.Form | None = None
 
 
-def _comment_items(
-    user: Any, thread: list[Comment], *, may_comment: bool, may_report: bool, failed: FailedForm | None
-) -> list[CommentItem]:
-    """The thread with each comment's actions; only one's own comments need the (query-free) rules."""
+def _comment_item(
+    user: Any,
+    comment: Comment,
+    *,
+    may_comment: bool,
+    may_report: bool,
+    failed: FailedForm | None,
+    replies: Any = (),
+) -> CommentItem:
+    """A comment with what the person may do with it; only one's own comments need the (query-free) rules."""
 
-    def failed_form(kind: str, comment: Comment) -> forms.Form | None:
+    def failed_form(kind: str) -> forms.Form | None:
         return failed.form if failed and failed.kind == kind and failed.target == comment.pk else None
 
-    def item(comment: Comment, replies: Any = ()) -> CommentItem:
-        own = user.is_authenticated and comment.author_id == user.pk
-        return CommentItem(
-            comment=comment,
-            can_edit=own and user.has_perm("participation.edit_comment", comment),
-            can_delete=own and user.has_perm("participation.delete_comment", comment),
-            can_report=may_report and not own and comment.is_visible,
-            can_reply=may_comment and comment.parent_id is None and comment.is_visible,
-            replies=[item(reply) for reply in replies],
-            reply_form=failed_form("reply", comment),
-            edit_form=failed_form("edit", comment),
-            report_form=failed_form("report_comment", comment),
-        )
+    own = user.is_authenticated and comment.author_id == user.pk
+    return CommentItem(
+        comment=comment,
+        can_edit=own and user.has_perm("participation.edit_comment", comment),
+        can_delete=own and user.has_perm("participation.delete_comment", comment),
+        can_report=may_report and not own and comment.is_visible,
+        can_reply=may_comment and comment.parent_id is None and comment.is_visible,
+        replies=[
+            _comment_item(user, reply, may_comment=may_comment, may_report=may_report, failed=failed)
+            for reply in replies
+        ],
+        reply_form=failed_form("reply"),
+        edit_form=failed_form("edit"),
+        report_form=failed_form("report_comment"),
+    )
 
-    return [item(comment, comment.replies.all()) for comment in thread]
+
+@dataclass(frozen=True)
+class ThreadView:
+    """What the comment thread offers the person: the same for everybody with the same flags, apart from
+    the person's own comments (and everything for moderators, whose actions carry CSRF tokens)."""
+
+    may_comment: bool
+    may_report: bool
+    may_moderate: bool
+    failed: FailedForm | None
+
+
+def _thread_rendered(request: HttpRequest | None, user: Any, idea: Idea, view: ThreadView) -> str:
+    """The thread as ``user`` sees it; without ``request`` it holds no CSRF token (no form posts)."""
+    items = [
+        _comment_item(
+            user,
+            comment,
+            may_comment=view.may_comment,
+            may_report=view.may_report,
+            failed=view.failed,
+            replies=comment.replies.all(),
+        )
+        for comment in selectors.idea_comment_thread(idea=idea)
+    ]
+    return render_to_string(
+        "participation/_comment_thread.html",
+        {"comments": items, "may_moderate_comments": view.may_moderate, **_comment_context()},
+        request,
+    )
+
+
+def _comment_context() -> dict[str, Any]:
+    return {"edit_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
+
+
+def _thread_html(request: HttpRequest, idea: Idea, view: ThreadView) -> str:
+    """The comment thread: a fragment shared by everybody with the same reply and report links, with the
+    person's own comments (correct, delete, no report) rendered for her and put in their places."""
+    user = request.user
+    if view.may_moderate or view.failed is not None:
+        return _thread_rendered(request, user, idea, view)
+    shared = cached_fragment(
+        PAGES,
+        f"idea-thread:{idea.pk}:{int(view.may_comment)}{int(view.may_report)}",
+        partial(_thread_rendered, None, AnonymousUser(), idea, view),
+        scope=idea_scope(idea.pk),
+    )
+    if not user.is_authenticated:
+        return shared
+    for comment in selectors.idea_comments_by(idea=idea, author=user):
+        start = shared.find(f'<article id="comment-{comment.pk}"')
+        if start < 0:
+            # A fragment from before her comment (another worker's local cache): render it all for her.
+            return _thread_rendered(request, user, idea, view)
+        end = shared.index("</article>", start) + len("</article>")
+        item = _comment_item(
+            user, comment, may_comment=view.may_comment, may_report=view.may_report, failed=None
+        )
+        own = render_to_string(
+            "participation/_comment.html",
+            {"item": item, "reply": comment.parent_id is not None, **_comment_context()},
+            request,
+        )
+        shared = mark_safe(shared[:start] + own.strip() + shared[end:])  # noqa: S308 (both rendered by templates)
+    return shared
+
+
+def _idea_shared_parts(pk: int) -> dict[str, str]:
+    """What the idea page shows the same to everybody: its notes, facts, history and description."""
+    idea = selectors.idea_get(pk=pk)
+    context = {"idea": idea, "measure_links": strategy_selectors.idea_measure_links(idea=idea)}
+    parts = {
+        name: render_to_string(f"participation/_idea_{name}.html", context)
+        for name in ("notes", "facts", "history")
+    }
+    return {**parts, "description": truncatewords(plain_text(idea.body_html), 30)}
 
 
 def _idea_page(
     request: HttpRequest, idea: Idea, *, failed: FailedForm | None = None, status: int = 200, error: str = ""
 ) -> HttpResponse:
-    """The idea page; after a failed POST with that form's errors (and status 400)."""
+    """The idea page; after a failed POST with that form's errors (and status 400).
+
+    ``idea`` needs only what permission checks read (selectors.idea_get_for_action): what the page shows
+    the same to everybody comes from a fragment shared by all its readers, signed in or not.
+    """
     user = request.user
     support_refusal = refusal_for(user, "support", idea.process, idea)
     comment_refusal = refusal_for(user, "comment", idea.process, idea)
@@ -440,12 +557,15 @@ def _idea_page(
     # Moderation rights follow the idea's municipality, the same for all its comments: asked once, with the
     # idea, so that no comment has to load its idea for the rule.
     may_moderate_comments = user.has_perm("participation.moderate_comment", idea)
-    comments = _comment_items(
-        user,
-        selectors.idea_comment_thread(idea=idea),
-        may_comment=comment_refusal is None,
-        may_report=may_report,
-        failed=failed,
+    thread = _thread_html(
+        request,
+        idea,
+        ThreadView(
+            may_comment=comment_refusal is None,
+            may_report=may_report,
+            may_moderate=may_moderate_comments,
+            failed=failed,
+        ),
     )
     comment_form = failed.form if failed and failed.kind == "comment" else CommentForm(auto_id="comment-%s")
     return render(
@@ -453,6 +573,9 @@ def _idea_page(
         "participation/idea_detail.html",
         {
             "idea": idea,
+            "shared": cached_fragment(
+                PAGES, f"idea:{idea.pk}", partial(_idea_shared_parts, idea.pk), scope=idea_scope(idea.pk)
+            ),
             "supported": idea.pk in selectors.supported_idea_ids(user=user, ideas=[idea]),
             "following": selectors.is_following(user=user, idea=idea),
             "support_refusal": support_refusal,
@@ -461,13 +584,10 @@ def _idea_page(
             "may_follow": user.has_perm("participation.follow", idea),
             "may_moderate_idea": user.has_perm("participation.moderate_idea", idea),
             "may_redact_idea": user.has_perm("participation.redact_idea", idea),
-            "may_moderate_comments": may_moderate_comments,
-            "comments": comments,
+            "thread": thread,
             "comment_form": comment_form,
-            "measure_links": strategy_selectors.idea_measure_links(idea=idea),
             "failed": failed,
             "error": error,
-            "edit_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),
             # Without map tiles, one lone point on an empty map tells nothing the coordinates do not.
             "geojson": selectors.idea_geojson(Idea.objects.filter(pk=idea.pk))
             if idea.has_location and settings.MAP_TILE_URL
@@ -481,7 +601,7 @@ def _idea_page(
 @cache_public_page(PAGES, scope=idea_scope)
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An idea with its status and history, supports, and the discussion."""
-    return _idea_page(request, _idea_or_404(request, pk))
+    return _idea_page(request, _idea_or_404(request, pk, whole=False))
 
 
 def _back_to(idea: Idea, anchor: str = "") -> str:
@@ -674,15 +794,42 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to(idea, f"comment-{comment.pk}"))
 
 
+def _comment_form(request: HttpRequest, comment: Comment, idea: Idea, kind: str) -> HttpResponse:
+    """A comment's reply or report form on demand: for htmx the form alone (it goes under the comment),
+    without JavaScript a page with the comment and the form; the idea page does not carry one per comment."""
+    context = {"kind": kind, "comment": comment, "idea": idea, "form": None}
+    if _is_htmx(request):
+        return render(request, "participation/_comment_form.html", {**context, "autofocus": True})
+    return render(request, "participation/comment_form.html", context)
+
+
 @login_required
-@require_POST
+@require_GET
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form to reply to a comment; comment_create takes the reply, with the same checks."""
+    comment, idea = _comment_or_404(request, pk)
+    refusal = refusal_for(_person(request), "comment", idea.process, idea)
+    if refusal is None and (comment.parent_id is not None or not comment.is_visible):
+        refusal = Refusal(_("You can only reply to a top-level comment of this idea."), status=400)
+    if refusal is not None:
+        return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    return _comment_form(request, comment, idea, "reply")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 @_post_limits(REPORT_LIMIT)
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Report a comment to the moderators."""
+    """Report a comment to the moderators (GET: the form)."""
     comment, idea = _comment_or_404(request, pk)
     user = _person(request)
     if refusal := block_refusal(user):
         return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+    if request.method == "GET":
+        if not comment.is_visible:
+            refusal = Refusal(_("This comment is no longer shown."), status=400)
+            return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
+        return _comment_form(request, comment, idea, "report")
     form = ReportForm(request.POST)
     if form.is_valid():
         if not comment.is_visible:
@@ -793,6 +940,7 @@ urlpatterns = [
     path("ideen/kommentare/<int:pk>/bearbeiten/", comment_edit, name="comment_edit"),
     path("ideen/kommentare/<int:pk>/loeschen/", comment_delete, name="comment_delete"),
     path("ideen/kommentare/<int:pk>/melden/", comment_report, name="comment_report"),
+    path("ideen/kommentare/<int:pk>/antworten/", comment_reply, name="comment_reply"),
     path("benachrichtigungen/", notifications, name="notifications"),
     path("benachrichtigungen/gelesen/", notifications_mark_read, name="notifications_mark_read"),
     path("benachrichtigungen/zusammenfassung/", notifications_digest, name="notifications_digest"),
