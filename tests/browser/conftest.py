@@ -12,6 +12,8 @@ import os
 # alongside test code. Set at import, because the session's loop outlives the browser tests that follow.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import copy
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -101,11 +104,41 @@ def _fresh_rate_limits() -> None:
     cache.clear()
 
 
+class DemoSnapshot:
+    """The seeded demo of this test process, as a copy of the whole SQLite database.
+
+    Seeding takes seconds; copying the database back with SQLite's backup API takes milliseconds. Every
+    browser test that asks for the demo therefore starts from exactly what ``seed_all`` left, and the
+    live server reads it through the same connection. On PostgreSQL each test seeds afresh."""
+
+    def __init__(self) -> None:
+        self._copy: sqlite3.Connection | None = None
+        self._demo: DemoData | None = None
+
+    def load(self) -> DemoData:
+        if connection.vendor != "sqlite":
+            return seed_all()
+        connection.ensure_connection()
+        if self._copy is None or self._demo is None:
+            self._demo = seed_all()
+            self._copy = sqlite3.connect(":memory:")
+            connection.connection.backup(self._copy)
+        else:
+            self._copy.backup(connection.connection)
+        # A test may change the instances it gets; the next test gets its own.
+        return copy.deepcopy(self._demo)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot() -> DemoSnapshot:
+    return DemoSnapshot()
+
+
 @pytest.fixture
-def demo_data(transactional_db: None) -> DemoData:
+def demo_data(transactional_db: None, _demo_snapshot: DemoSnapshot) -> DemoData:
     """The whole MYK demo data set, loaded exactly as `manage.py seed_demo` does. The mails seeding sends
     (the demo events' registrations) are cleared, so a test's outbox holds only what the test caused."""
-    demo = seed_all()
+    demo = _demo_snapshot.load()
     mail.outbox.clear()
     return demo
 

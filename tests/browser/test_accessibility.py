@@ -53,7 +53,14 @@ def in_each_language(page: Page, audit: AxeAudit, paths: list[str]) -> None:
             audit.check(page)
 
 
-def test_every_page_in_the_sitemap(page: Page, live_server: LiveServer, demo_data: DemoData) -> None:
+# The sitemap's pages are checked in shards, so that parallel test workers share the few minutes it takes.
+SITEMAP_SHARDS = 4
+
+
+@pytest.mark.parametrize("shard", range(SITEMAP_SHARDS))
+def test_every_page_in_the_sitemap(
+    page: Page, live_server: LiveServer, demo_data: DemoData, shard: int
+) -> None:
     paths = sitemap_paths(page, live_server)
     assert "/" in paths
     # One page per municipality, and the region's ranking of them all at /kommunen/.
@@ -62,7 +69,7 @@ def test_every_page_in_the_sitemap(page: Page, live_server: LiveServer, demo_dat
         demo_data.municipalities
     )
     audit = AxeAudit()
-    in_each_language(page, audit, paths)
+    in_each_language(page, audit, paths[shard::SITEMAP_SHARDS])
     audit.assert_clean()
 
 

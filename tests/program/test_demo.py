@@ -22,13 +22,21 @@ from smartregion.program.models import (
 from smartregion.strategy.models import Domain, Goal, IdeaLink, Measure, MeasureStatus, Strategy
 from smartregion.web.demo import seed_all
 
+from ..seeded_once import seeded_once
+
 FEDERAL = "Bundesförderung Modellprojekte Smart Cities"
 OWN_SHARE = "Eigenanteil Landkreis Mayen-Koblenz"
 
 
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker):
+    with seeded_once(django_db_blocker, seed_all) as demo:
+        yield demo
+
+
 @pytest.fixture
-def demo(db):
-    return seed_all()
+def demo(_demo, db):
+    return _demo
 
 
 def test_the_program_has_its_phases_and_funding_sources(demo):

@@ -1,6 +1,7 @@
 """``manage.py seed_demo``: the MYK demo data, idempotent, and never by accident in production."""
 
 import csv
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -13,6 +14,8 @@ from smartregion.accounts.models import Role, RoleGrant, User
 from smartregion.network.demo import DATA_DIR
 from smartregion.network.models import Membership, Municipality, Organization, Region
 
+from ..seeded_once import seeded_once
+
 
 def _seed(*args: str) -> str:
     out = StringIO()
@@ -22,11 +25,6 @@ def _seed(*args: str) -> str:
 
 def _counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
-
-
-@pytest.fixture
-def seeded(db):
-    _seed("--force")
 
 
 def test_refuses_without_force_outside_the_demo_settings(db, settings):
@@ -45,6 +43,25 @@ def test_runs_without_force_with_the_demo_settings(db, settings):
     _seed()
 
     assert Region.objects.count() == 1
+
+
+def test_if_empty_seeds_an_empty_database(db):
+    _seed("--force", "--if-empty")
+
+    assert Municipality.objects.count() == 10
+
+
+# The tests below read the demo seeded once for the module (the tests above need an empty database, so they
+# come first: the seed stays until the module ends).
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup, django_db_blocker):
+    with seeded_once(django_db_blocker, partial(_seed, "--force")):
+        yield
+
+
+@pytest.fixture
+def seeded(_seeded_module, db):
+    pass
 
 
 def test_loads_the_ten_municipalities_with_their_populations(seeded):
@@ -116,9 +133,3 @@ def test_if_empty_does_nothing_when_a_region_exists(seeded):
     assert "nothing to do" in output
     assert _counts() == before
     assert Municipality.objects.get(name="Mendig").population == 1
-
-
-def test_if_empty_seeds_an_empty_database(db):
-    _seed("--force", "--if-empty")
-
-    assert Municipality.objects.count() == 10
