@@ -309,6 +309,46 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.option_id or self.number or self.text[:30]}"
 
 
+# Question kinds whose answers are counted per option and value (the charts); the other kinds count only
+# their respondents.
+COUNTED_KINDS = (*CHOICE_KINDS, QuestionKind.SCALE, QuestionKind.RANKING, QuestionKind.MATRIX)
+
+
+class AnswerCount(models.Model):
+    """How many answers a question got with one option and value, per municipality and channel; or, with
+    ``respondents``, how many responses answered it. Kept in the transaction that stores, edits or imports
+    answers (``services.answer_counts_*``), so that the results read a few hundred rows whatever the number
+    of responses; ``manage.py recount_survey_answers`` rebuilds them from the answers (decision 0009).
+
+    The keys use 0 for "none" (no option, no value, no municipality) rather than NULL: a unique constraint
+    treats NULLs as distinct, and the counters are written with one upsert on that constraint.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    respondents = models.BooleanField(default=False)
+    option_key = models.PositiveIntegerField(default=0)
+    # A scale value, a rank or a matrix row's scale value: small whole numbers from 1.
+    value = models.PositiveSmallIntegerField(default=0)
+    municipality_key = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("answer count")
+        verbose_name_plural = _("answer counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "respondents", "option_key", "value", "municipality_key", "channel"],
+                name="answer_count_key",
+            ),
+        ]
+        # No CHECK (count >= 0): both databases check the row an upsert proposes before they see the
+        # conflict, so an edit's decrement (a negative proposed count) would fail although the sum is fine.
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.option_key}/{self.value}: {self.count}"
+
+
 class SurveyEvent(AuditEvent):
     """Append-only history of a survey: created, questions changed (with the note of a wording fix),
     published, results published, answers hidden, imports."""

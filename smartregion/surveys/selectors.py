@@ -1,9 +1,10 @@
 """The reads of surveys: lists, one survey with its questions, results as SQL aggregates, exports.
 
 ``survey_results`` costs a fixed number of queries whatever the number of questions and responses: the
-counts per question, option and value come from one grouped query, the figures of number and date
-questions from a second, the respondents per question from a third, and the latest free texts per
-question from a fourth (a window function keeps at most TEXT_SAMPLE per question).
+counts per question, option and value and the respondents per question come from one grouped query over
+the answer counters (``AnswerCount``, kept by the services), the figures of number and date questions
+from a second, and the latest free texts per question from a third (a window function keeps at most
+TEXT_SAMPLE per question).
 """
 
 from collections import defaultdict
@@ -27,6 +28,7 @@ from .models import (
     CHOICE_KINDS,
     TEXT_KINDS,
     Answer,
+    AnswerCount,
     Option,
     Question,
     QuestionKind,
@@ -192,6 +194,31 @@ def _average(buckets: dict[Decimal, int]) -> Decimal | None:
     return (Decimal(sum(value * n for value, n in buckets.items())) / total).quantize(Decimal("0.01"))
 
 
+def _counted(
+    question_ids: list[int], filters: ResultFilters
+) -> tuple[dict[int, dict[tuple[int | None, Decimal | None], int]], dict[int, int]]:
+    """Counts per question, option and value, and respondents per question, off the counters (one query
+    over a few rows per option, value, municipality and channel, whatever the number of responses)."""
+    rows = AnswerCount.objects.filter(question_id__in=question_ids)
+    if filters.municipality is not None:
+        rows = rows.filter(municipality_key=filters.municipality.pk)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    counts: dict[int, dict[tuple[int | None, Decimal | None], int]] = defaultdict(dict)
+    respondents: dict[int, int] = {}
+    for item in (
+        rows.values("question_id", "respondents", "option_key", "value").annotate(n=Sum("count")).order_by()
+    ):
+        if not item["n"]:
+            continue
+        if item["respondents"]:
+            respondents[item["question_id"]] = item["n"]
+        else:
+            key = (item["option_key"] or None, Decimal(item["value"]) if item["value"] else None)
+            counts[item["question_id"]][key] = item["n"]
+    return counts, respondents
+
+
 def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per question kind
     *, survey: Survey, filters: ResultFilters, include_hidden: bool = False
 ) -> Results:
@@ -203,22 +230,7 @@ def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per
     answers = Answer.objects.filter(question_id__in=question_ids)
     if filters.municipality is not None or filters.channel:
         answers = answers.filter(response__in=responses.values("pk"))
-    # Unfiltered, the counts are read off the index (question, option, number) alone, without a join.
-    counted_kinds = (*CHOICE_KINDS, QuestionKind.SCALE, QuestionKind.RANKING, QuestionKind.MATRIX)
-    counts: dict[int, dict[tuple[int | None, Decimal | None], int]] = defaultdict(dict)
-    for item in (
-        answers.filter(question__kind__in=counted_kinds)
-        .values("question_id", "option_id", "number")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts[item["question_id"]][(item["option_id"], item["number"])] = item["n"]
-    respondents = dict(
-        answers.values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-        .values_list("question_id", "n")
-    )
+    counts, respondents = _counted(question_ids, filters)
     figures = {
         item["question_id"]: item
         for item in answers.filter(question__kind__in=(QuestionKind.NUMBER, QuestionKind.DATE))

@@ -43,6 +43,8 @@ def _respond(survey, q, municipality, *, channel="online", n=1, user=None):
                 )
             )
         Answer.objects.bulk_create(answers)
+    # Written in bulk past the services, so the counters are recounted as after an import by hand.
+    services.answer_counts_rebuild(survey=survey)
 
 
 def test_results_figures(survey_and_questions, municipality):
