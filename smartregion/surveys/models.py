@@ -303,15 +303,28 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "option", "number"], name="answer_aggregate"),
             models.Index(fields=["response", "question"], name="answer_response"),
+            # The newest free texts of a question (the results' samples), read from the newest backwards.
+            models.Index(
+                fields=["question", "-id"],
+                condition=Q(option__isnull=True) & ~Q(text=""),
+                name="answer_texts",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.option_id or self.number or self.text[:30]}"
 
 
-# Question kinds whose answers are counted per option and value (the charts); the other kinds count only
-# their respondents.
-COUNTED_KINDS = (*CHOICE_KINDS, QuestionKind.SCALE, QuestionKind.RANKING, QuestionKind.MATRIX)
+# Question kinds whose answers are counted per option and value (the charts, and the average, smallest
+# and largest number or date); texts and points count only their respondents.
+COUNTED_KINDS = (
+    *CHOICE_KINDS,
+    QuestionKind.SCALE,
+    QuestionKind.RANKING,
+    QuestionKind.MATRIX,
+    QuestionKind.NUMBER,
+    QuestionKind.DATE,
+)
 
 
 class AnswerCount(models.Model):
@@ -321,14 +334,17 @@ class AnswerCount(models.Model):
     of responses; ``manage.py recount_survey_answers`` rebuilds them from the answers (decision 0009).
 
     The keys use 0 for "none" (no option, no value, no municipality) rather than NULL: a unique constraint
-    treats NULLs as distinct, and the counters are written with one upsert on that constraint.
+    treats NULLs as distinct, and the counters are written with one upsert on that constraint. A number
+    question has a row per distinct number given: few for the usual questions (household size, age),
+    at worst one per response, which is what reading the answers would cost.
     """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     respondents = models.BooleanField(default=False)
     option_key = models.PositiveIntegerField(default=0)
-    # A scale value, a rank or a matrix row's scale value: small whole numbers from 1.
-    value = models.PositiveSmallIntegerField(default=0)
+    # A scale value, a rank, a matrix row's scale value (whole numbers from 1; 0: none, e.g. a choice),
+    # a number, or a date as its ordinal (date.toordinal()).
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     municipality_key = models.PositiveIntegerField(default=0)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     count = models.IntegerField(default=0)

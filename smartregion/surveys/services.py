@@ -13,6 +13,7 @@ recounting never wait for each other in a circle.
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
@@ -290,14 +291,22 @@ class Respondent:
 # --- Answer counters -----------------------------------------------------------------------------------
 
 # (question, respondents, option, value, municipality, channel): the key of an AnswerCount row.
-CountKey = tuple[int, bool, int, int, int, str]
-# (question, question kind, option, number): what the counters need of an answer.
-AnswerFacts = tuple[int, str, int | None, Any]
+CountKey = tuple[int, bool, int, Decimal, int, str]
+# (question, question kind, option, number, date): what the counters need of an answer.
+AnswerFacts = tuple[int, str, int | None, Any, Any]
+FACT_FIELDS = ("question_id", "question__kind", "option_id", "number", "date")
 
 
 def _facts(answers: Iterable[Answer]) -> list[AnswerFacts]:
     """The facts of unsaved answers built by the answer forms (their question is loaded)."""
-    return [(a.question_id, a.question.kind, a.option_id, a.number) for a in answers]
+    return [(a.question_id, a.question.kind, a.option_id, a.number, a.date) for a in answers]
+
+
+def count_value(number: Any, day: Any) -> Decimal:
+    """The counter's value of an answer: its number, its date's ordinal, or 0."""
+    if day is not None:
+        return Decimal(day.toordinal())
+    return Decimal(0) if number is None else Decimal(number)
 
 
 def _count_keys(response: Response, facts: Iterable[AnswerFacts]) -> Counter[CountKey]:
@@ -305,12 +314,12 @@ def _count_keys(response: Response, facts: Iterable[AnswerFacts]) -> Counter[Cou
     place, channel = response.municipality_id or 0, response.channel
     keys: Counter[CountKey] = Counter()
     answered: set[int] = set()
-    for question_id, kind, option_id, number in facts:
+    for question_id, kind, option_id, number, day in facts:
         if question_id not in answered:
             answered.add(question_id)
-            keys[(question_id, True, 0, 0, place, channel)] += 1
+            keys[(question_id, True, 0, Decimal(0), place, channel)] += 1
         if kind in COUNTED_KINDS:
-            keys[(question_id, False, option_id or 0, int(number or 0), place, channel)] += 1
+            keys[(question_id, False, option_id or 0, count_value(number, day), place, channel)] += 1
     return keys
 
 
@@ -357,7 +366,7 @@ def answer_counts_rebuild(*, survey: Survey) -> int:
         place, channel = "response__municipality_id", "response__channel"
         counted = (
             answers.filter(question__kind__in=COUNTED_KINDS)
-            .values("question_id", "option_id", "number", place, channel)
+            .values("question_id", "option_id", "number", "date", place, channel)
             .annotate(n=Count("id"))
         )
         respondents = answers.values("question_id", place, channel).annotate(
@@ -368,7 +377,7 @@ def answer_counts_rebuild(*, survey: Survey) -> int:
                 question_id=item["question_id"],
                 respondents=False,
                 option_key=item["option_id"] or 0,
-                value=int(item["number"] or 0),
+                value=count_value(item["number"], item["date"]),
                 municipality_key=item[place] or 0,
                 channel=item[channel],
                 count=item["n"],
@@ -446,7 +455,7 @@ def _response_edit(
     _require(user, "surveys.edit_response", response)
     Survey.objects.select_for_update().filter(pk=response.survey_id).first()
     locked = Response.objects.select_for_update().get(pk=response.pk)
-    previous = list(locked.answers.values_list("question_id", "question__kind", "option_id", "number"))
+    previous = list(locked.answers.values_list(*FACT_FIELDS))
     changes: Counter[CountKey] = Counter()
     changes.subtract(_count_keys(locked, previous))  # the old answers leave the counters ...
     locked.answers.all().delete()

@@ -1,10 +1,18 @@
 """Count the answers stored before the counters existed (the same grouping as
 ``services.answer_counts_rebuild``); going back removes the counters again."""
 
+from decimal import Decimal
+
 from django.db import migrations
 from django.db.models import Count
 
-COUNTED_KINDS = ("single", "multiple", "scale", "ranking", "matrix")
+COUNTED_KINDS = ("single", "multiple", "scale", "ranking", "matrix", "number", "date")
+
+
+def _value(number, day):
+    if day is not None:
+        return Decimal(day.toordinal())
+    return Decimal(0) if number is None else Decimal(number)
 
 
 def count_answers(apps, schema_editor):
@@ -14,7 +22,7 @@ def count_answers(apps, schema_editor):
     answers = Answer.objects.order_by()
     counted = (
         answers.filter(question__kind__in=COUNTED_KINDS)
-        .values("question_id", "option_id", "number", place, channel)
+        .values("question_id", "option_id", "number", "date", place, channel)
         .annotate(n=Count("id"))
     )
     respondents = answers.values("question_id", place, channel).annotate(n=Count("response_id", distinct=True))
@@ -23,7 +31,7 @@ def count_answers(apps, schema_editor):
             question_id=item["question_id"],
             respondents=False,
             option_key=item["option_id"] or 0,
-            value=int(item["number"] or 0),
+            value=_value(item["number"], item["date"]),
             municipality_key=item[place] or 0,
             channel=item[channel],
             count=item["n"],
