@@ -53,10 +53,15 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 
 
 def _event(survey: Survey, actor: Any, kind: str, note: str = "", **data: Any) -> None:
-    """Record what changed; a quick poll's change also retires the cached process pages showing it."""
+    """Record what changed; a quick poll's change also retires the cached process pages showing it.
+
+    The survey's ``updated_at`` moves with every change: it versions the cached questionnaire.
+    """
     if survey.kind == Survey.Kind.POLL:
         pages_changed(PARTICIPATION_PAGES)
     pages_changed(SURVEY_PAGES)
+    survey.updated_at = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
     SurveyEvent.objects.create(
         survey=survey,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -424,6 +429,7 @@ def response_submit(
         raise PermissionDenied("surveys.answer_survey")
     with transaction.atomic():
         if person is not None and (existing := Response.objects.filter(survey=survey, user=person).first()):
+            existing.survey = survey  # loaded with its process and phases, which the rules ask
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         _require(user, "surveys.answer_survey", survey)
         try:
@@ -440,6 +446,7 @@ def response_submit(
             if not signed_in:
                 raise ValidationError(_("You have already answered this survey in this browser.")) from None
             existing = Response.objects.get(survey=survey, user=person)
+            existing.survey = survey
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         # The survey's row first (the lock order above), then the answers and their counters.
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
