@@ -152,3 +152,34 @@ def test_counters_stay_exact_when_many_answer_and_edit_at_once(race_setting):
     assert sum(row[-1] for row in kept if not row[1]) == len(people)
     services.answer_counts_rebuild(survey=survey)
     assert _counters(survey) == kept
+
+
+def test_numbers_and_dates_are_summed_up_from_the_counters(survey_and_questions, municipality):
+    """Average, smallest and largest number and the earliest and latest date follow edits exactly."""
+    import datetime
+
+    survey, q = survey_and_questions
+    people = [UserFactory(), UserFactory()]
+    for person, number, day in ((people[0], "2", 2001), (people[1], "5", 2010)):
+        services.response_submit(
+            user=person,
+            survey=survey,
+            answers=[
+                Answer(question=q["age"], number=Decimal(number)),
+                Answer(question=q["date"], date=datetime.date(day, 5, 1)),
+            ],
+            respondent=services.Respondent(municipality=municipality),
+        )
+    age, since = (_results(survey)[q[name].pk] for name in ("age", "date"))
+    assert (age.average, age.minimum, age.maximum) == (Decimal("3.50"), Decimal(2), Decimal(5))
+    assert (since.minimum, since.maximum) == (datetime.date(2001, 5, 1), datetime.date(2010, 5, 1))
+    services.response_submit(
+        user=people[0],
+        survey=survey,
+        answers=[Answer(question=q["age"], number=Decimal("7.5"))],
+        respondent=services.Respondent(),
+    )
+    age, since = (_results(survey)[q[name].pk] for name in ("age", "date"))
+    assert (age.average, age.minimum, age.maximum) == (Decimal("6.25"), Decimal(5), Decimal("7.5"))
+    assert since.minimum == since.maximum == datetime.date(2010, 5, 1)
+    assert _results(survey, municipality=municipality)[q["age"].pk].maximum == Decimal(5)
