@@ -295,6 +295,8 @@ class Respondent:
 
 # --- Answer counters -----------------------------------------------------------------------------------
 
+# Counter rows per upsert statement (7 bound values each).
+COUNT_BATCH = 1000
 # (question, respondents, option, value, municipality, channel): the key of an AnswerCount row.
 CountKey = tuple[int, bool, int, Decimal, int, str]
 # (question, question kind, option, number, date): what the counters need of an answer.
@@ -335,19 +337,20 @@ def _counts_change(changes: Counter[CountKey]) -> None:
     lock; the keys go in sorted order, so two transactions lock shared counters in the same order.
     """
     rows = sorted((key, delta) for key, delta in changes.items() if delta)
-    if not rows:
-        return
     table = connection.ops.quote_name(AnswerCount._meta.db_table)
     columns = "question_id, respondents, option_key, value, municipality_key, channel, count"
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    params: list[Any] = [item for key, delta in rows for item in (*key, delta)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names are ours, values bound
-            "ON CONFLICT (question_id, respondents, option_key, value, municipality_key, channel) "
-            f"DO UPDATE SET count = {table}.count + excluded.count",
-            params,
-        )
+    # In batches, in key order: an import's many keys stay below SQLite's limit of bound variables.
+    for start in range(0, len(rows), COUNT_BATCH):
+        batch = rows[start : start + COUNT_BATCH]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+        params: list[Any] = [item for key, delta in batch for item in (*key, delta)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names ours, values bound
+                "ON CONFLICT (question_id, respondents, option_key, value, municipality_key, channel) "
+                f"DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
 
 
 def answer_counts_add(entries: Iterable[tuple[Response, Sequence[Answer]]]) -> None:

@@ -183,3 +183,18 @@ def test_numbers_and_dates_are_summed_up_from_the_counters(survey_and_questions,
     assert (age.average, age.minimum, age.maximum) == (Decimal("6.25"), Decimal(5), Decimal("7.5"))
     assert since.minimum == since.maximum == datetime.date(2010, 5, 1)
     assert _results(survey, municipality=municipality)[q["age"].pk].maximum == Decimal(5)
+
+
+def test_many_counter_keys_are_written_in_batches(survey_and_questions, municipality, monkeypatch):
+    survey, q = survey_and_questions
+    monkeypatch.setattr(services, "COUNT_BATCH", 2)
+    services.response_submit(
+        user=UserFactory(),
+        survey=survey,
+        answers=_answers(q, "Auto", 3, False),
+        respondent=services.Respondent(municipality=municipality),
+    )
+    kept = _counters(survey)
+    assert len(kept) > 2 * 2
+    services.answer_counts_rebuild(survey=survey)
+    assert _counters(survey) == kept
