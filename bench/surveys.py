@@ -186,6 +186,7 @@ def seed(scale: float) -> int:  # noqa: PLR0912, PLR0915 - one straight seeding 
         made += size
         print(f"  seeded {made:,} responses", flush=True)
     Survey.objects.filter(pk=survey.pk).update(response_count=count)
+    services.answer_counts_rebuild(survey=survey)
     services.results_publish(actor=office, survey=survey, published=True)
     return survey.pk
 
@@ -245,6 +246,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from smartregion.surveys.models import Response, Survey
+    from smartregion.surveys.services import answer_counts_rebuild
 
     survey_pk = seed(args.scale)
     count = Survey.objects.get(pk=survey_pk).response_count
@@ -320,6 +322,7 @@ def main() -> int:
     Survey.objects.filter(pk=survey_pk).update(
         response_count=Response.objects.filter(survey_id=survey_pk).count()
     )
+    answer_counts_rebuild(survey=Survey.objects.get(pk=survey_pk))
     return 0 if exact else 1
 
 

@@ -43,8 +43,11 @@ NOTIFICATION_LIMIT = RateLimit("participation.notifications", "60/h", "300/h")
 UNSUBSCRIBE_LIMIT = RateLimit("participation.unsubscribe", None, "600/h")
 
 
-def _counters(limit: RateLimit) -> list[tuple[str, str]]:
-    return [(key, rate) for key, rate in (("ip", limit.ip_rate), ("user", limit.user_rate)) if rate]
+def _counters(request: HttpRequest, limit: RateLimit) -> list[tuple[str, str]]:
+    # django-ratelimit keys "user" by the user's pk, which is None for every anonymous visitor: counted
+    # per person, they would all share one counter, so anonymous requests count per address only.
+    per_person = limit.user_rate if request.user.is_authenticated else None
+    return [(key, rate) for key, rate in (("ip", limit.ip_rate), ("user", per_person)) if rate]
 
 
 def attempt_limited(request: HttpRequest, limit: RateLimit) -> bool:
@@ -52,14 +55,14 @@ def attempt_limited(request: HttpRequest, limit: RateLimit) -> bool:
     # A list, not a generator: any() would stop at the first counter beyond and leave the other uncounted.
     beyond = [
         is_ratelimited(request, group=limit.group, key=key, rate=rate, method="POST", increment=True)
-        for key, rate in _counters(limit)
+        for key, rate in _counters(request, limit)
     ]
     return any(beyond)
 
 
 def quota_used_up(request: HttpRequest, limit: RateLimit) -> bool:
     """True when what was already counted against ``limit`` fills it; counts nothing itself."""
-    for key, rate in _counters(limit):
+    for key, rate in _counters(request, limit):
         usage = get_usage(request, group=limit.group, key=key, rate=rate, method="POST")
         if usage is not None and usage["count"] >= usage["limit"]:
             return True
@@ -68,7 +71,7 @@ def quota_used_up(request: HttpRequest, limit: RateLimit) -> bool:
 
 def quota_count(request: HttpRequest, limit: RateLimit) -> None:
     """Count one stored item against ``limit`` (after it was stored)."""
-    for key, rate in _counters(limit):
+    for key, rate in _counters(request, limit):
         get_usage(request, group=limit.group, key=key, rate=rate, method="POST", increment=True)
 
 

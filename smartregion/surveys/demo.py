@@ -158,6 +158,7 @@ def seed_surveys(
             answers.append(Answer(response=response, question=wish, text=text))
     Answer.objects.bulk_create(answers, batch_size=2000)
     Survey.objects.filter(pk=survey.pk).update(response_count=len(responses))
+    services.answer_counts_rebuild(survey=survey)
     services.results_publish(actor=office, survey=survey, published=True)
 
     poll = services.survey_create(

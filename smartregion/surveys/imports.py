@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
@@ -33,6 +34,7 @@ from .models import (
     Response,
     Survey,
 )
+from .services import _event, answer_counts_add
 
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -364,16 +366,17 @@ def _store(
             )
             for response in responses:
                 response.pk = by_number[response.paper_number]
+        # The survey's row first, as every service that counts answers (services.py's lock order).
+        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + len(responses))
         answers: list[Answer] = []
         for (form, _line), response in zip(prepared, responses, strict=True):
             for answer in form.answers:
                 answer.response_id = response.pk
                 answers.append(answer)
         Answer.objects.bulk_create(answers, batch_size=2000)
-        from django.db.models import F
-
-        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + len(responses))
-        from .services import _event
+        answer_counts_add(
+            (response, form.answers) for (form, _line), response in zip(prepared, responses, strict=True)
+        )
 
         _event(survey, run.created_by, "imported", note=run.file_name, count=len(responses))
 

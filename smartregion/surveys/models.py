@@ -303,10 +303,66 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "option", "number"], name="answer_aggregate"),
             models.Index(fields=["response", "question"], name="answer_response"),
+            # The newest free texts of a question (the results' samples), read from the newest backwards.
+            models.Index(
+                fields=["question", "-id"],
+                condition=Q(option__isnull=True) & ~Q(text=""),
+                name="answer_texts",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.option_id or self.number or self.text[:30]}"
+
+
+# Question kinds whose answers are counted per option and value (the charts, and the average, smallest
+# and largest number or date); texts and points count only their respondents.
+COUNTED_KINDS = (
+    *CHOICE_KINDS,
+    QuestionKind.SCALE,
+    QuestionKind.RANKING,
+    QuestionKind.MATRIX,
+    QuestionKind.NUMBER,
+    QuestionKind.DATE,
+)
+
+
+class AnswerCount(models.Model):
+    """How many answers a question got with one option and value, per municipality and channel; or, with
+    ``respondents``, how many responses answered it. Kept in the transaction that stores, edits or imports
+    answers (``services.answer_counts_*``), so that the results read a few hundred rows whatever the number
+    of responses; ``manage.py recount_survey_answers`` rebuilds them from the answers (decision 0009).
+
+    The keys use 0 for "none" (no option, no value, no municipality) rather than NULL: a unique constraint
+    treats NULLs as distinct, and the counters are written with one upsert on that constraint. A number
+    question has a row per distinct number given: few for the usual questions (household size, age),
+    at worst one per response, which is what reading the answers would cost.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    respondents = models.BooleanField(default=False)
+    option_key = models.PositiveIntegerField(default=0)
+    # A scale value, a rank, a matrix row's scale value (whole numbers from 1; 0: none, e.g. a choice),
+    # a number, or a date as its ordinal (date.toordinal()).
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    municipality_key = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("answer count")
+        verbose_name_plural = _("answer counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "respondents", "option_key", "value", "municipality_key", "channel"],
+                name="answer_count_key",
+            ),
+        ]
+        # No CHECK (count >= 0): both databases check the row an upsert proposes before they see the
+        # conflict, so an edit's decrement (a negative proposed count) would fail although the sum is fine.
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.option_key}/{self.value}: {self.count}"
 
 
 class SurveyEvent(AuditEvent):

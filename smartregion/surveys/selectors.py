@@ -1,19 +1,21 @@
 """The reads of surveys: lists, one survey with its questions, results as SQL aggregates, exports.
 
 ``survey_results`` costs a fixed number of queries whatever the number of questions and responses: the
-counts per question, option and value come from one grouped query, the figures of number and date
-questions from a second, the respondents per question from a third, and the latest free texts per
-question from a fourth (a window function keeps at most TEXT_SAMPLE per question).
+counts per question, option and value and the respondents per question come from one grouped query over
+the answer counters (``AnswerCount``, kept by the services), which also give the average, smallest and
+largest number or date; the latest free texts per question come from a second (a small subquery per
+question, each reading about TEXT_SAMPLE rows off an index).
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ from .models import (
     CHOICE_KINDS,
     TEXT_KINDS,
     Answer,
+    AnswerCount,
     Option,
     Question,
     QuestionKind,
@@ -36,6 +39,7 @@ from .models import (
 )
 
 TEXT_SAMPLE = 10
+QUESTIONNAIRE_CACHE_SECONDS = 60 * 60
 HUNDRED = Decimal(100)
 
 
@@ -63,7 +67,17 @@ def survey_get(*, viewer: Any, pk: int) -> Survey:
 
 
 def questionnaire(survey: Survey) -> tuple[list[Section], list[Question]]:
-    """The survey's sections and questions in order, with options and conditions (four queries)."""
+    """The survey's sections and questions in order, with options and conditions.
+
+    Five queries and about as many milliseconds as the rest of an answer, so it is cached per version of
+    the survey: every change of a section, question or option records a SurveyEvent, which moves the
+    survey's ``updated_at`` (``services._event``). A reader that loaded the survey just before a change
+    may store the new questionnaire under the old version's key, which nobody asks for any more.
+    """
+    key = f"surveys:questionnaire:{survey.pk}:{survey.updated_at.isoformat()}"
+    cached: tuple[list[Section], list[Question]] | None = cache.get(key)
+    if cached is not None:
+        return cached
     condition = Prefetch("show_if", queryset=Option.objects.select_related("question"))
     sections = list(survey.sections.prefetch_related(condition).order_by("position", "id"))
     questions = list(
@@ -71,6 +85,7 @@ def questionnaire(survey: Survey) -> tuple[list[Section], list[Question]]:
         .prefetch_related("options", condition)
         .order_by("section__position", "section_id", "position", "id")
     )
+    cache.set(key, (sections, questions), QUESTIONNAIRE_CACHE_SECONDS)
     return sections, questions
 
 
@@ -78,7 +93,10 @@ def response_of(*, survey: Survey, user: Any) -> Response | None:
     """A signed-in person's response to the survey, with its answers."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Response.objects.filter(survey=survey, user=user).prefetch_related("answers").first()
+    response = Response.objects.filter(survey=survey, user=user).prefetch_related("answers").first()
+    if response is not None:
+        response.survey = survey  # the rules ask its survey's process and phases, already loaded
+    return response
 
 
 def polls_for(*, process: Process | None = None, start_page: bool = False) -> QuerySet[Survey]:
@@ -192,55 +210,75 @@ def _average(buckets: dict[Decimal, int]) -> Decimal | None:
     return (Decimal(sum(value * n for value, n in buckets.items())) / total).quantize(Decimal("0.01"))
 
 
-def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per question kind
-    *, survey: Survey, filters: ResultFilters, include_hidden: bool = False
-) -> Results:
+# Per question: (option or 0, value or 0) → count; see AnswerCount.
+Buckets = dict[tuple[int, Decimal], int]
+ZERO = Decimal(0)
+
+
+def _counted(question_ids: list[int], filters: ResultFilters) -> tuple[dict[int, Buckets], dict[int, int]]:
+    """Counts per question, option and value, and respondents per question, off the counters (one query
+    over a few rows per option, value, municipality and channel, whatever the number of responses)."""
+    rows = AnswerCount.objects.filter(question_id__in=question_ids)
+    if filters.municipality is not None:
+        rows = rows.filter(municipality_key=filters.municipality.pk)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    counts: dict[int, Buckets] = defaultdict(dict)
+    respondents: dict[int, int] = {}
+    for item in (
+        rows.values("question_id", "respondents", "option_key", "value").annotate(n=Sum("count")).order_by()
+    ):
+        if not item["n"]:
+            continue
+        if item["respondents"]:
+            respondents[item["question_id"]] = item["n"]
+        else:
+            counts[item["question_id"]][(item["option_key"], Decimal(item["value"]))] = item["n"]
+    return counts, respondents
+
+
+def _latest_texts(
+    questions: list[Question], responses: QuerySet[Response] | None, include_hidden: bool
+) -> dict[int, list[Answer]]:
+    """The newest TEXT_SAMPLE free texts (or "other" texts) per question, in one query: one small
+    subquery per question that walks the ``answer_texts`` index from the newest, so it reads about
+    TEXT_SAMPLE rows per question whatever the number of answers."""
+    condition = Q()
+    for question in questions:
+        if question.kind in TEXT_KINDS or (question.kind in CHOICE_KINDS and question.allow_other):
+            newest = Answer.objects.filter(question=question, option__isnull=True).exclude(text="")
+            if not include_hidden:
+                newest = newest.filter(hidden=False)
+            if responses is not None:
+                newest = newest.filter(response__in=responses.values("pk"))
+            condition |= Q(pk__in=newest.order_by("-id").values("pk")[:TEXT_SAMPLE])
+    texts: dict[int, list[Answer]] = defaultdict(list)
+    if condition:
+        for answer in Answer.objects.filter(condition).order_by("question_id", "-id"):
+            texts[answer.question_id].append(answer)
+    return texts
+
+
+def _figures(kind: str, buckets: Buckets, result: "QuestionResult") -> None:
+    """Average, smallest and largest of a number question, earliest and latest of a date question."""
+    values = {value: n for (_option, value), n in buckets.items()}
+    if not values:
+        return
+    if kind == QuestionKind.NUMBER:
+        result.average = _average(values)
+        result.minimum, result.maximum = min(values), max(values)
+    else:
+        result.minimum, result.maximum = (date.fromordinal(int(v)) for v in (min(values), max(values)))
+
+
+def survey_results(*, survey: Survey, filters: ResultFilters, include_hidden: bool = False) -> Results:
     """Every question's figures, for the responses the filters select (a fixed number of queries)."""
     _sections, questions = questionnaire(survey)
     responses = filtered_responses(survey, filters)
     total = responses.count()
-    question_ids = [question.pk for question in questions]
-    answers = Answer.objects.filter(question_id__in=question_ids)
-    if filters.municipality is not None or filters.channel:
-        answers = answers.filter(response__in=responses.values("pk"))
-    # Unfiltered, the counts are read off the index (question, option, number) alone, without a join.
-    counted_kinds = (*CHOICE_KINDS, QuestionKind.SCALE, QuestionKind.RANKING, QuestionKind.MATRIX)
-    counts: dict[int, dict[tuple[int | None, Decimal | None], int]] = defaultdict(dict)
-    for item in (
-        answers.filter(question__kind__in=counted_kinds)
-        .values("question_id", "option_id", "number")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts[item["question_id"]][(item["option_id"], item["number"])] = item["n"]
-    respondents = dict(
-        answers.values("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-        .values_list("question_id", "n")
-    )
-    figures = {
-        item["question_id"]: item
-        for item in answers.filter(question__kind__in=(QuestionKind.NUMBER, QuestionKind.DATE))
-        .values("question_id")
-        .annotate(
-            avg=Avg("number"), min_n=Min("number"), max_n=Max("number"), min_d=Min("date"), max_d=Max("date")
-        )
-        .order_by()
-    }
-    text_filter = Q(question__kind__in=TEXT_KINDS) | Q(question__kind__in=CHOICE_KINDS, option__isnull=True)
-    texts_qs = answers.filter(text_filter).exclude(text="")
-    if not include_hidden:
-        texts_qs = texts_qs.filter(hidden=False)
-    texts: dict[int, list[Answer]] = defaultdict(list)
-    for answer in (
-        texts_qs.annotate(
-            rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("id").desc()])
-        )
-        .filter(rank__lte=TEXT_SAMPLE)
-        .order_by("question_id", "-id")
-    ):
-        texts[answer.question_id].append(answer)
+    counts, respondents = _counted([question.pk for question in questions], filters)
+    filtered = filters.municipality is not None or bool(filters.channel)
+    texts = _latest_texts(questions, responses if filtered else None, include_hidden)
 
     results = []
     for question in questions:
@@ -250,16 +288,14 @@ def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per
         kind = question.kind
         if kind in CHOICE_KINDS:
             for option in options:
-                n = buckets.get((option.pk, None), 0)
+                n = buckets.get((option.pk, ZERO), 0)
                 result.rows.append(Row(option.text, n, _share(n, result.respondents)))
             if question.allow_other:
-                n = buckets.get((None, None), 0)
+                n = buckets.get((0, ZERO), 0)
                 result.rows.append(Row(_("Other"), n, _share(n, result.respondents)))
             result.chart = _chart([(row.label, Decimal(row.count)) for row in result.rows])
         elif kind == QuestionKind.SCALE:
-            scale = {
-                value: n for (option, value), n in buckets.items() if option is None and value is not None
-            }
+            scale = {value: n for (_option, value), n in buckets.items() if value}
             for value in range(1, (question.scale_max or 5) + 1):
                 n = scale.get(Decimal(value), 0)
                 result.rows.append(Row(str(value), n, _share(n, result.respondents)))
@@ -267,9 +303,7 @@ def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per
             result.chart = _chart([(row.label, Decimal(row.count)) for row in result.rows])
         elif kind == QuestionKind.RANKING:
             for option in options:
-                ranks = {
-                    value: n for (o, value), n in buckets.items() if o == option.pk and value is not None
-                }
+                ranks = {value: n for (o, value), n in buckets.items() if o == option.pk and value}
                 result.rows.append(Row(option.text, sum(ranks.values()), Decimal(0), extra=_average(ranks)))
             result.rows.sort(key=lambda row: (row.extra is None, row.extra or 0))
             # Shorter bars for worse ranks: the chart shows (options + 1 - average rank).
@@ -281,21 +315,14 @@ def survey_results(  # noqa: PLR0912, PLR0915 - the queries, then one branch per
             values = list(range(1, (question.scale_max or 5) + 1))
             result.columns = [str(value) for value in values]
             for option in options:
-                row = {value: n for (o, value), n in buckets.items() if o == option.pk and value is not None}
+                row = {value: n for (o, value), n in buckets.items() if o == option.pk and value}
                 result.matrix.append((option.text, [row.get(Decimal(v), 0) for v in values], _average(row)))
             result.chart = _chart(
                 [(label, average or Decimal(0)) for label, _counts, average in result.matrix]
             )
         elif kind in (QuestionKind.NUMBER, QuestionKind.DATE):
-            figure = figures.get(question.pk, {})
-            if kind == QuestionKind.NUMBER:
-                average = figure.get("avg")
-                result.average = None if average is None else Decimal(str(average)).quantize(Decimal("0.01"))
-                result.minimum, result.maximum = figure.get("min_n"), figure.get("max_n")
-            else:
-                result.minimum, result.maximum = figure.get("min_d"), figure.get("max_d")
-        if kind in TEXT_KINDS or (kind in CHOICE_KINDS and question.allow_other):
-            result.texts = texts.get(question.pk, [])
+            _figures(kind, buckets, result)
+        result.texts = texts.get(question.pk, [])
         results.append(result)
     return Results(survey=survey, total=total, questions=results)
 

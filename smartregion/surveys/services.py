@@ -4,16 +4,22 @@ Each service asks the rules itself (``user.has_perm``), so pages, the API and im
 One response per person and one per browser are decided by unique constraints: the insert runs in a
 savepoint, and the loser of a race edits the winner's response (a person) or is told it already
 answered (a browser), never a second row and never a 500.
+
+Locks are taken in one order: the survey's row (its ``response_count``), then the response, then the
+answer counters in the order of their keys (one upsert), so that answering, editing, importing and
+recounting never wait for each other in a circle.
 """
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +32,10 @@ from smartregion.participation.models import Process
 from .apps import PAGES as SURVEY_PAGES
 from .models import (
     ASSISTED_CHANNELS,
+    COUNTED_KINDS,
     OPTION_KINDS,
     Answer,
+    AnswerCount,
     Option,
     Question,
     Response,
@@ -45,10 +53,15 @@ def _require(user: Any, perm: str, obj: Any) -> None:
 
 
 def _event(survey: Survey, actor: Any, kind: str, note: str = "", **data: Any) -> None:
-    """Record what changed; a quick poll's change also retires the cached process pages showing it."""
+    """Record what changed; a quick poll's change also retires the cached process pages showing it.
+
+    The survey's ``updated_at`` moves with every change: it versions the cached questionnaire.
+    """
     if survey.kind == Survey.Kind.POLL:
         pages_changed(PARTICIPATION_PAGES)
     pages_changed(SURVEY_PAGES)
+    survey.updated_at = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
     SurveyEvent.objects.create(
         survey=survey,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -280,6 +293,119 @@ class Respondent:
     age_group: str = ""
 
 
+# --- Answer counters -----------------------------------------------------------------------------------
+
+# Counter rows per upsert statement (7 bound values each).
+COUNT_BATCH = 1000
+# (question, respondents, option, value, municipality, channel): the key of an AnswerCount row.
+CountKey = tuple[int, bool, int, Decimal, int, str]
+# (question, question kind, option, number, date): what the counters need of an answer.
+AnswerFacts = tuple[int, str, int | None, Any, Any]
+FACT_FIELDS = ("question_id", "question__kind", "option_id", "number", "date")
+
+
+def _facts(answers: Iterable[Answer]) -> list[AnswerFacts]:
+    """The facts of unsaved answers built by the answer forms (their question is loaded)."""
+    return [(a.question_id, a.question.kind, a.option_id, a.number, a.date) for a in answers]
+
+
+def count_value(number: Any, day: Any) -> Decimal:
+    """The counter's value of an answer: its number, its date's ordinal, or 0."""
+    if day is not None:
+        return Decimal(day.toordinal())
+    return Decimal(0) if number is None else Decimal(number)
+
+
+def _count_keys(response: Response, facts: Iterable[AnswerFacts]) -> Counter[CountKey]:
+    """One per answered question (its respondents), one per counted option and value."""
+    place, channel = response.municipality_id or 0, response.channel
+    keys: Counter[CountKey] = Counter()
+    answered: set[int] = set()
+    for question_id, kind, option_id, number, day in facts:
+        if question_id not in answered:
+            answered.add(question_id)
+            keys[(question_id, True, 0, Decimal(0), place, channel)] += 1
+        if kind in COUNTED_KINDS:
+            keys[(question_id, False, option_id or 0, count_value(number, day), place, channel)] += 1
+    return keys
+
+
+def _counts_change(changes: Counter[CountKey]) -> None:
+    """Add the changes to the counters in one statement, race-safe on both databases.
+
+    ``INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count`` adds atomically under the row's
+    lock; the keys go in sorted order, so two transactions lock shared counters in the same order.
+    """
+    rows = sorted((key, delta) for key, delta in changes.items() if delta)
+    table = connection.ops.quote_name(AnswerCount._meta.db_table)
+    columns = "question_id, respondents, option_key, value, municipality_key, channel, count"
+    # In batches, in key order: an import's many keys stay below SQLite's limit of bound variables.
+    for start in range(0, len(rows), COUNT_BATCH):
+        batch = rows[start : start + COUNT_BATCH]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+        params: list[Any] = [item for key, delta in batch for item in (*key, delta)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names ours, values bound
+                "ON CONFLICT (question_id, respondents, option_key, value, municipality_key, channel) "
+                f"DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
+
+
+def answer_counts_add(entries: Iterable[tuple[Response, Sequence[Answer]]]) -> None:
+    """Count new responses' answers (in the transaction that stores them)."""
+    changes: Counter[CountKey] = Counter()
+    for response, answers in entries:
+        changes.update(_count_keys(response, _facts(answers)))
+    _counts_change(changes)
+
+
+def answer_counts_rebuild(*, survey: Survey) -> int:
+    """Recount a survey's counters from its answers (a repair, or after answers were written in bulk).
+
+    Runs under the survey's row lock, which every service that counts answers takes first, so no answer
+    is counted twice or lost while it runs. Returns the number of counter rows.
+    """
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        AnswerCount.objects.filter(question__survey=survey).delete()
+        answers = Answer.objects.filter(question__survey=survey).order_by()
+        place, channel = "response__municipality_id", "response__channel"
+        counted = (
+            answers.filter(question__kind__in=COUNTED_KINDS)
+            .values("question_id", "option_id", "number", "date", place, channel)
+            .annotate(n=Count("id"))
+        )
+        respondents = answers.values("question_id", place, channel).annotate(
+            n=Count("response_id", distinct=True)
+        )
+        rows = [
+            AnswerCount(
+                question_id=item["question_id"],
+                respondents=False,
+                option_key=item["option_id"] or 0,
+                value=count_value(item["number"], item["date"]),
+                municipality_key=item[place] or 0,
+                channel=item[channel],
+                count=item["n"],
+            )
+            for item in counted
+        ] + [
+            AnswerCount(
+                question_id=item["question_id"],
+                respondents=True,
+                municipality_key=item[place] or 0,
+                channel=item[channel],
+                count=item["n"],
+            )
+            for item in respondents
+        ]
+        AnswerCount.objects.bulk_create(rows, batch_size=2000)
+        pages_changed(SURVEY_PAGES)
+    return len(rows)
+
+
 def _store_answers(response: Response, answers: Sequence[Answer]) -> None:
     # The cached public results show the new figures once this commits.
     pages_changed(SURVEY_PAGES)
@@ -306,6 +432,7 @@ def response_submit(
         raise PermissionDenied("surveys.answer_survey")
     with transaction.atomic():
         if person is not None and (existing := Response.objects.filter(survey=survey, user=person).first()):
+            existing.survey = survey  # loaded with its process and phases, which the rules ask
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         _require(user, "surveys.answer_survey", survey)
         try:
@@ -322,9 +449,12 @@ def response_submit(
             if not signed_in:
                 raise ValidationError(_("You have already answered this survey in this browser.")) from None
             existing = Response.objects.get(survey=survey, user=person)
+            existing.survey = survey
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
-        _store_answers(response, answers)
+        # The survey's row first (the lock order above), then the answers and their counters.
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
+        _store_answers(response, answers)
+        answer_counts_add([(response, answers)])
     return response, True
 
 
@@ -333,11 +463,17 @@ def _response_edit(
 ) -> Response:
     """Replace a person's answers while the phase runs (under the response's lock: the last one wins)."""
     _require(user, "surveys.edit_response", response)
+    Survey.objects.select_for_update().filter(pk=response.survey_id).first()
     locked = Response.objects.select_for_update().get(pk=response.pk)
+    previous = list(locked.answers.values_list(*FACT_FIELDS))
+    changes: Counter[CountKey] = Counter()
+    changes.subtract(_count_keys(locked, previous))  # the old answers leave the counters ...
     locked.answers.all().delete()
     _store_answers(locked, answers)
     locked.municipality, locked.age_group = respondent.municipality, respondent.age_group
     locked.save(update_fields=["municipality", "age_group", "updated_at"])
+    changes.update(_count_keys(locked, _facts(answers)))  # ... and the new ones (maybe elsewhere) come in
+    _counts_change(changes)
     return locked
 
 
@@ -380,8 +516,9 @@ def response_enter(
                     % {"number": paper_number}
                 }
             ) from None
-        _store_answers(response, answers)
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
+        _store_answers(response, answers)
+        answer_counts_add([(response, answers)])
     return response
 
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
@@ -140,23 +141,25 @@ class Counts:
         months: Iterable[datetime.date] | None = None,
     ) -> int:
         """The sum over the cells that match every given criterion (``...``: any municipality)."""
+        cells: Iterable[tuple[tuple[str, int | None, str], int]] = self.cells.items()
         if months is not None:
-            wanted = set(months)
-            return sum(
-                n
-                for (k, m, c, month), n in self.monthly.items()
-                if month in wanted
-                and (municipality is ... or m == municipality)
-                and (channel is None or c == channel)
-                and (kind is None or k == kind)
-            )
+            # Only the given months' cells: a timeline asks this per period and municipality, and
+            # scanning every month's cells each time cost 44 ms of a municipality page (bench/places.py).
+            cells = (cell for month in set(months) for cell in self._by_month.get(month, ()))
         return sum(
             n
-            for (k, m, c), n in self.cells.items()
+            for (k, m, c), n in cells
             if (municipality is ... or m == municipality)
             and (channel is None or c == channel)
             and (kind is None or k == kind)
         )
+
+    @cached_property
+    def _by_month(self) -> dict[datetime.date, list[tuple[tuple[str, int | None, str], int]]]:
+        by_month: dict[datetime.date, list[tuple[tuple[str, int | None, str], int]]] = defaultdict(list)
+        for (k, m, c, month), n in self.monthly.items():
+            by_month[month].append(((k, m, c), n))
+        return by_month
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:

@@ -150,3 +150,60 @@ def test_build_answer_enter_import_and_publish(page: Page, transactional_db: Non
     audit.check(reader)
     public.close()
     audit.assert_clean()
+
+
+def test_conditional_questions_and_sections_follow_the_answers_live(
+    page: Page, transactional_db: None
+) -> None:
+    """conditions.js hides a question or section until its answer is chosen, disables its inputs (so they
+    are neither reachable nor sent), keeps what was typed, and the server stores only what applies."""
+    from ..surveys.factories import add_question, make_survey
+
+    audit = AxeAudit()
+    MunicipalityFactory(region=RegionFactory(), name="Andernach", slug="andernach")
+    office = UserFactory()
+    RoleGrantFactory(user=office, role=Role.PROGRAM_OFFICE)
+    survey = make_survey(office, survey_process("active"), title="Radfahren")
+    rides = add_question(office, survey, "single", "Fahren Sie Rad?", required=True, options=["Ja", "Nein"])
+    yes, no = rides.options.order_by("position")
+    where = add_question(office, survey, "short_text", "Wohin fahren Sie?", required=True, show_if=[yes])
+    from smartregion.surveys import services
+
+    section = services.section_save(
+        actor=office, survey=survey, section=None, title="Ohne Rad", description="", show_if=[no]
+    )
+    why = add_question(office, survey, "long_text", "Was hält Sie ab?", section=section)
+
+    page.goto(survey.get_absolute_url())
+    where_box = page.get_by_label("Wohin fahren Sie?")
+    why_box = page.get_by_label("Was hält Sie ab?")
+    expect(page.locator(f"#frage-{where.pk}")).to_be_hidden()
+    expect(where_box).to_be_disabled()
+    expect(page.get_by_role("heading", name="Ohne Rad")).to_be_hidden()
+    audit.check(page)
+
+    _fill_choice(page, "Ja")
+    expect(where_box).to_be_visible()
+    expect(where_box).to_be_enabled()
+    expect(page.locator("[data-survey-live]")).to_have_text("Weitere Fragen werden jetzt angezeigt.")
+    # The keyboard goes from the chosen answer on to the question that just appeared.
+    page.keyboard.press("Tab")
+    expect(where_box).to_be_focused()
+    page.keyboard.type("Nach Koblenz")
+    audit.check(page)
+
+    _fill_choice(page, "Nein")
+    expect(where_box).to_be_hidden()
+    expect(why_box).to_be_visible()
+    why_box.fill("Zu viele Hügel")
+    _fill_choice(page, "Ja")
+    expect(where_box).to_have_value("Nach Koblenz")  # kept while hidden
+    expect(why_box).to_be_hidden()
+    _fill_choice(page, "Nein")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Antworten senden").click()
+    response = Response.objects.get(survey=survey)
+    stored = {answer.question_id: answer for answer in Answer.objects.filter(response=response)}
+    assert stored[rides.pk].option_id == no.pk
+    assert stored[why.pk].text == "Zu viele Hügel"
+    assert where.pk not in stored  # hidden and disabled: never sent

@@ -205,3 +205,27 @@ def test_quick_poll_results_only_after_closing(client, office, process):
     assert "Bisherige Ergebnisse" not in client.get(poll.get_absolute_url()).content.decode()
     process.phases.update(starts_at=now_plus(-5), ends_at=now_plus(-1))
     assert "Bisherige Ergebnisse" in client.get(poll.get_absolute_url()).content.decode()
+
+
+def test_anonymous_visitors_are_limited_per_address_not_all_together(survey, municipality, monkeypatch):
+    """Every anonymous visitor has the same (empty) user id: a per-person limit would make them share one
+    counter, so a town's first 30 answers would lock out everybody else. They are counted per address."""
+    from django.test import Client
+
+    from smartregion.participation.policy import RateLimit
+    from smartregion.surveys import views
+
+    survey, q = survey
+    monkeypatch.setattr(views, "ANSWER_LIMIT", RateLimit("surveys.answer", "2/h", "3/h"))
+    url = survey.get_absolute_url()
+    elsewhere = [
+        Client(REMOTE_ADDR=f"192.0.2.{n}").post(url, valid_post(q, municipality)).status_code
+        for n in range(1, 6)
+    ]
+    assert elsewhere == [302] * 5
+    same_address = [
+        Client(REMOTE_ADDR="198.51.100.7").post(url, valid_post(q, municipality)).status_code
+        for _ in range(4)
+    ]
+    assert same_address == [302, 302, 302, 429]
+    assert Response.objects.filter(survey=survey).count() == 8
