@@ -180,26 +180,16 @@ def suggestion_decide(
     *, actor: Any, suggestion: CategorySuggestion, domains: Iterable[Domain] | None = None
 ) -> CategorySuggestion:
     """Accept a suggestion (``domains`` None) or correct it (the domains a person chose), through the
-    moderation service that records the change in the idea's history; a decided suggestion is not redone."""
+    participation service that records it in the idea's history; a decided suggestion is not redone."""
     current = CategorySuggestion.objects.select_for_update().get(pk=suggestion.pk)
     authorize(actor, "insights.decide_suggestion", current)
     suggested_ids = [int(domain_id) for domain_id, _c in current.suggested]
     chosen = list(domains) if domains is not None else list(Domain.objects.filter(pk__in=suggested_ids))
     if not chosen:
         raise ValidationError({"domains": _("Please choose at least one domain of life.")})
-    idea = Idea.objects.select_related("municipality").get(pk=current.idea_id)
-    participation.idea_edit_by_moderation(
-        actor=actor,
-        idea=idea,
-        reason=_("Domains of life assigned by the moderation."),
-        title=idea.title,
-        body=idea.body,
-        domains=chosen,
-        municipality=idea.municipality,
-        latitude=idea.latitude,
-        longitude=idea.longitude,
-        image_alt=idea.image_alt,
-    )
+    # Filing under domains, not a moderation edit: the author is not told and the idea is not marked
+    # "edited by the moderation" (the change is in its history for staff).
+    participation.idea_domains_assign(actor=actor, idea=Idea(pk=current.idea_id), domains=chosen)
     same = {d.pk for d in chosen} == set(suggested_ids)
     current.status = SuggestionStatus.ACCEPTED if same else SuggestionStatus.CORRECTED
     current.decided_by, current.decided_at = actor, timezone.now()

@@ -15,7 +15,7 @@ from smartregion.insights.models import (
     RunStatus,
     SuggestionStatus,
 )
-from smartregion.participation.models import Idea, IdeaStatus, Support
+from smartregion.participation.models import Idea, IdeaStatus, Notification, Support
 from smartregion.strategy.models import IdeaLink, Measure
 
 from ..factories import UserFactory
@@ -149,7 +149,9 @@ def _count(client, url):
     return len(captured.captured_queries)
 
 
-def test_suggestions_are_trained_made_and_accepted_in_one_click(client, signed_in, process, domains):
+def test_suggestions_are_trained_made_and_accepted_in_one_click(
+    client, signed_in, process, domains, django_capture_on_commit_callbacks
+):
     _labelled(process, domains)
     stored = services.category_model_train(process=process)
     assert stored is not None
@@ -170,12 +172,21 @@ def test_suggestions_are_trained_made_and_accepted_in_one_click(client, signed_i
     page = client.get(reverse("insights:suggestions")).content.decode()
     assert "Glasfaser für Mayen" in page
     assert "Digitales" in page
-    response = client.post(reverse("insights:suggestion_decide", args=[suggestion.pk]), {"action": "accept"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insights:suggestion_decide", args=[suggestion.pk]), {"action": "accept"}
+        )
     assert response.status_code == 302
     assert domains["digitales"] in wrong.domains.all()
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.decided_by) == (SuggestionStatus.ACCEPTED, moderator)
-    assert wrong.events.filter(kind="moderated").exists()  # the moderation service recorded it
+    # Filed under a domain, recorded for staff; not a moderation edit: no note, the author is not told.
+    event = wrong.events.get(kind="edited")
+    assert event.data == {"previous_domains": ["umwelt"], "domains": ["digitales"]}
+    assert not wrong.events.filter(kind="moderated").exists()
+    wrong.refresh_from_db()
+    assert wrong.moderation_note == ""
+    assert not Notification.objects.filter(idea=wrong).exists()
     # A decided suggestion is not asked again, even after retraining.
     assert services.suggestions_make(process=process, ideas=[wrong]) == 0
 
