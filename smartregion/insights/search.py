@@ -20,7 +20,7 @@ from typing import Any
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import CharField, Func, IntegerField, Value
+from django.db.models import CharField, Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.safestring import SafeString, mark_safe
 
@@ -224,6 +224,13 @@ def rank_position(ids: Sequence[int]) -> Func | Value:
     haystack = Value("," + ",".join(str(pk) for pk in ids) + ",")
     needle = Concat(Value(","), Cast("pk", CharField()), Value(","), output_field=CharField())
     return StrIndex(haystack, needle)
+
+
+def ranked(queryset: QuerySet[Any], text: str, *, kind: str) -> QuerySet[Any]:
+    """``queryset`` narrowed to the public documents of ``kind`` matching ``text``, annotated with
+    ``search_position`` (ascending = best first) for ordering and keyset cursors."""
+    ids = ranked_ids(text, kind=kind)
+    return queryset.filter(pk__in=ids).annotate(search_position=rank_position(ids))
 
 
 def similar_terms(text: str) -> list[str]:
