@@ -5,10 +5,13 @@ rows. Visibility is decided here with the same rules as the content's public sel
 views check it once more against the live rows before showing a snippet.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 
 from smartregion.core.pagecache import pages_changed
 from smartregion.events.models import Event
@@ -87,6 +90,28 @@ MODELS: dict[SearchKind, type[models.Model]] = {
 }
 
 
+def _term_documents(entries: models.QuerySet[SearchEntry]) -> Counter[str]:
+    """How many of these entries hold each term."""
+    counts: Counter[str] = Counter()
+    for title_stems, body_stems in entries.values_list("title_stems", "body_stems"):
+        counts.update(set(title_stems.split()) | set(body_stems.split()))
+    return counts
+
+
+def _vocabulary_update(changes: Counter[str]) -> None:
+    """Add new terms to the vocabulary and move each term's document count by its change."""
+    changes = Counter({term: change for term, change in changes.items() if change and len(term) <= 100})
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=term) for term, change in changes.items() if change > 0], ignore_conflicts=True
+    )
+    # One statement per distinct change: a single document's edit makes two (+1 and -1).
+    by_change: dict[int, list[str]] = {}
+    for term, change in changes.items():
+        by_change.setdefault(change, []).append(term)
+    for change, terms in by_change.items():
+        SearchTerm.objects.filter(term__in=terms).update(documents=Greatest(F("documents") + change, 0))
+
+
 def index_update(*, kind: str, ids: Iterable[int]) -> int:
     """Store the current text of these documents (and drop those that are gone); returns rows written."""
     ids = sorted(set(ids))
@@ -96,13 +121,15 @@ def index_update(*, kind: str, ids: Iterable[int]) -> int:
         with transaction.atomic():
             documents = list(DOCUMENTS[SearchKind(kind)](batch))
             found = {document.object_id for document in documents}
+            # The batch's documents as indexed before leave the term counts; as read now, they enter them.
+            frequencies: Counter[str] = Counter()
+            frequencies.subtract(_term_documents(SearchEntry.objects.filter(kind=kind, object_id__in=batch)))
             SearchEntry.objects.filter(kind=kind, object_id__in=set(batch) - found).delete()
             entries = []
-            terms: set[str] = set()
             for document in documents:
                 title_stems = index_document(document.title)
                 body_stems = index_document(document.body)
-                terms.update(title_stems.split(), body_stems.split())
+                frequencies.update(set(title_stems.split()) | set(body_stems.split()))
                 entries.append(
                     SearchEntry(
                         id=entry_id(kind, document.object_id),
@@ -121,9 +148,7 @@ def index_update(*, kind: str, ids: Iterable[int]) -> int:
             # delete and insert.
             SearchEntry.objects.filter(kind=kind, object_id__in=found).delete()
             SearchEntry.objects.bulk_create(entries)
-            SearchTerm.objects.bulk_create(
-                [SearchTerm(term=term) for term in terms if len(term) <= 100], ignore_conflicts=True
-            )
+            _vocabulary_update(frequencies)
             written += len(entries)
     # Idea lists and API answers with a search were cached from the old index: retire them (on commit).
     # Only ideas are searched there; a comment, measure or event must not retire every idea page
@@ -135,7 +160,12 @@ def index_update(*, kind: str, ids: Iterable[int]) -> int:
 
 def index_remove(*, kind: str, ids: Iterable[int]) -> None:
     """Drop deleted documents from the index."""
-    SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+    with transaction.atomic():
+        gone = SearchEntry.objects.filter(kind=kind, object_id__in=list(ids))
+        changes: Counter[str] = Counter()
+        changes.subtract(_term_documents(gone))
+        _vocabulary_update(changes)
+        gone.delete()
 
 
 def index_process(*, process_id: int) -> None:

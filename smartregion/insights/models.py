@@ -233,9 +233,11 @@ class SearchEntry(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Every stem the index has seen: the vocabulary that "did you mean" picks a correction from."""
+    """Every stem the index has seen: the vocabulary that "did you mean" picks a correction from, with the
+    number of indexed documents holding it, from which similar ideas pick their most telling terms."""
 
     term = models.CharField(max_length=100, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.term

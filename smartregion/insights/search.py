@@ -30,8 +30,14 @@ from .models import KIND_CODES, KINDS_BY_CODE, SearchKind, SearchTerm
 MATCH_CAP = 1000
 # At most this many query terms reach the engine.
 MAX_QUERY_TERMS = 8
-# Similar ideas ask with at most this many of the typed text's terms.
+# Similar ideas rank by at most this many of the typed text's terms, and find candidates by the rarest
+# few of them (similar_query).
 MAX_SIMILAR_TERMS = 12
+SIMILAR_MIN_TERMS = 2
+SIMILAR_MAX_TERMS = 6
+SIMILAR_CANDIDATES = 300
+# Similar ideas rank at most this many of their newest candidates.
+SIMILAR_WINDOW = 1000
 # Relative weight of a title match against a match in the text (FTS5 bm25; PostgreSQL uses A/B weights).
 TITLE_WEIGHT = 4.0
 
@@ -103,17 +109,40 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, terms=terms, only_stop_words=not terms and bool(_WORD.search(text)))
 
 
-def _fts5_query(terms: Sequence[str], operator: str, process_id: int | None = None) -> str:
+def _fts5_words(terms: Sequence[str], operator: str) -> str:
     # Terms are letters and digits only; quoting them keeps FTS5 keywords such as NEAR or OR plain words.
     # Every term is a prefix, as word forms share a stem's beginning (the old LIKE search did the same).
+    return f" {operator} ".join(f'"{term}"*' for term in terms)
+
+
+def _fts5_query(words: str, process_id: int | None = None) -> str:
     # The words are looked for in title and text only; the process column only holds "p<id>".
-    words = f" {operator} ".join(f'"{term}"*' for term in terms)
     query = f"{{title_stems body_stems}} : ({words})"
-    return query if process_id is None else f'{query} AND process : "p{process_id}"'
+    return query if process_id is None else f'{query} AND process : "p{int(process_id)}"'
 
 
 def _tsquery(terms: Sequence[str], operator: str) -> str:
     return f" {operator} ".join(f"{term}:*" for term in terms)
+
+
+def _tsfilter(kind: str | None, process_id: int | None) -> str:
+    # The side table's vectors carry "~k<kind>" and "~p<process id>" (migration 0004), so the GIN index
+    # narrows by kind and process itself; a query's terms (letters and digits) never match these.
+    lexemes = [f"'~k{SearchKind(kind).value}'"] if kind else []
+    if process_id is not None:
+        lexemes.append(f"'~p{int(process_id)}'")
+    return " & ".join(lexemes)
+
+
+def _ts_match(
+    terms: Sequence[str], operator: str, kind: str | None, process_id: int | None
+) -> tuple[str, list[str]]:
+    """A WHERE clause over the side table's vectors, and its parameters."""
+    words = _tsquery(terms, operator)
+    narrow = _tsfilter(kind, process_id)
+    if not narrow:
+        return "v.vector @@ to_tsquery('simple', %s)", [words]
+    return "v.vector @@ (to_tsquery('simple', %s) && %s::tsquery)", [words, narrow]
 
 
 @dataclass(frozen=True)
@@ -121,18 +150,6 @@ class Hit:
     kind: str
     object_id: int
     entry_id: int
-
-
-def _where(kind: str | None, process_id: int | None) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["e.is_public"]
-    params: list[Any] = []
-    if kind:
-        clauses.append("e.kind = %s")
-        params.append(kind)
-    if process_id is not None:
-        clauses.append("e.process_id = %s")
-        params.append(process_id)
-    return " AND ".join(clauses), params
 
 
 # Ranking reads every candidate's statistics, so it is bounded: a query is ranked over its RANK_WINDOW most
@@ -148,38 +165,50 @@ def match(
     kind: str | None = None,
     process_id: int | None = None,
     any_term: bool = False,
+    rank_terms: Sequence[str] = (),
+    window: int = RANK_WINDOW,
     limit: int = MATCH_CAP,
 ) -> list[Hit]:
-    """Public entries containing every term (or any, for similarity), best first, at most ``limit``."""
+    """Public entries containing every term (or any, for similarity), best first, at most ``limit``.
+
+    ``rank_terms`` (any of them) rank the matches instead of ``terms``: similar ideas match on a few rare
+    terms and rank those candidates by many.
+    """
     if not terms:
         return []
     if connection.vendor == "postgresql":
-        where, params = _where(kind, process_id)
+        # Each candidate is scored as the window is read, newest first: only the ids and scores are sorted,
+        # never the vectors (sorting those spilled to disk), and the entries' wide rows are not read at all.
+        where, params = _ts_match(terms, "|" if any_term else "&", kind, process_id)
         sql = (
-            "SELECT w.kind, w.object_id, w.id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
-            "SELECT e.id, e.kind, e.object_id, e.vector FROM insights_searchentry e "
-            f"WHERE e.vector @@ to_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s"
-            ") w ORDER BY ts_rank(w.vector, to_tsquery('simple', %s)) DESC, w.id DESC LIMIT %s"
+            "SELECT id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
+            "SELECT v.id, ts_rank(v.vector, to_tsquery('simple', %s)) AS score FROM insights_searchvector v "
+            f"WHERE {where} ORDER BY v.id DESC LIMIT %s) w ORDER BY score DESC, id DESC LIMIT %s"
         )
-        query = _tsquery(terms, "|" if any_term else "&")
-        params = [query, *params, RANK_WINDOW, query, limit]
+        params = [
+            _tsquery(rank_terms or terms, "|" if any_term or rank_terms else "&"),
+            *params,
+            window,
+            limit,
+        ]
     else:
         # The FTS5 table holds public documents only and walks its newest matches first (rowid order needs
-        # no sort); only the window's rows are scored, and the rowid names the document (no join).
+        # no sort); only the window's rows are scored, and the rowid names the document (no join). bm25
+        # scores every phrase of the query, so the rank terms join it as a group the match already implies.
         kind_filter = f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
+        words = _fts5_words(terms, "OR" if any_term else "AND")
+        if rank_terms:
+            words = f"({words}) AND ({_fts5_words(list(dict.fromkeys([*terms, *rank_terms])), 'OR')})"
         sql = (
             "SELECT rid FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
             f"SELECT rowid AS rid, bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
             f"FROM insights_search_fts WHERE insights_search_fts MATCH %s {kind_filter} "
             "ORDER BY rowid DESC LIMIT %s) ORDER BY score, rid DESC LIMIT %s"
         )
-        params = [_fts5_query(terms, "OR" if any_term else "AND", process_id), RANK_WINDOW, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
+        params = [_fts5_query(words, process_id), window, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Hit(kind, object_id, entry_id) for kind, object_id, entry_id in cursor.fetchall()]
+        return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
 
 
 def kind_counts(terms: Sequence[str], *, limit: int = MATCH_CAP) -> dict[str, int]:
@@ -190,17 +219,15 @@ def kind_counts(terms: Sequence[str], *, limit: int = MATCH_CAP) -> dict[str, in
     selects = []
     for kind in SearchKind.values:
         if connection.vendor == "postgresql":
-            inner = (
-                "SELECT 1 FROM insights_searchentry e WHERE e.vector @@ to_tsquery('simple', %s) "
-                "AND e.is_public AND e.kind = %s LIMIT %s"
-            )
-            params += [kind, _tsquery(terms, "&"), kind, limit]
+            where, match_params = _ts_match(terms, "&", kind, None)
+            inner = f"SELECT 1 FROM insights_searchvector v WHERE {where} LIMIT %s"  # noqa: S608 - only constants and %s parameters are formatted in
+            params += [kind, *match_params, limit]
         else:
             inner = (
                 "SELECT 1 FROM insights_search_fts WHERE insights_search_fts MATCH %s "  # noqa: S608 - only constants and %s parameters are formatted in
                 f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]} LIMIT %s"
             )
-            params += [kind, _fts5_query(terms, "AND"), limit]
+            params += [kind, _fts5_query(_fts5_words(terms, "AND")), limit]
         selects.append(f"SELECT %s, (SELECT COUNT(*) FROM ({inner}) capped)")  # noqa: S608 - only constants and %s parameters are formatted in
     # One statement: a capped count per kind, so a very common word costs at most the cap per kind.
     with connection.cursor() as cursor:
@@ -238,6 +265,34 @@ def similar_terms(text: str) -> list[str]:
     terms = list(dict.fromkeys(index_terms(text)))
     informative = [term for term in terms if len(term) >= 4] or terms
     return sorted(informative, key=lambda term: (-len(term), informative.index(term)))[:MAX_SIMILAR_TERMS]
+
+
+@dataclass(frozen=True)
+class SimilarQuery:
+    """How similar ideas ask the index: candidates hold any ``match`` term, ``rank`` terms order them."""
+
+    match: tuple[str, ...]
+    rank: tuple[str, ...]
+
+
+def similar_query(text: str) -> SimilarQuery:
+    """The fewest rare terms of ``text`` that still find enough candidates, and its telling terms to rank.
+
+    Asking with all telling terms matched most of a large process and ranked it all (decision 0003). The
+    index's vocabulary knows in how many documents each term occurs: the rarest known terms are taken
+    until their documents add up to SIMILAR_CANDIDATES (at least SIMILAR_MIN_TERMS, at most
+    SIMILAR_MAX_TERMS); terms no document holds find nothing and are left out.
+    """
+    telling = similar_terms(text)
+    documents = dict(SearchTerm.objects.filter(term__in=telling).values_list("term", "documents"))
+    known = sorted((term for term in telling if documents.get(term)), key=lambda term: documents[term])
+    chosen: list[str] = []
+    for term in known:
+        enough = sum(documents[t] for t in chosen) >= SIMILAR_CANDIDATES
+        if len(chosen) >= SIMILAR_MAX_TERMS or (enough and len(chosen) >= SIMILAR_MIN_TERMS):
+            break
+        chosen.append(term)
+    return SimilarQuery(match=tuple(chosen), rank=tuple(known))
 
 
 def did_you_mean(parsed: ParsedQuery) -> str:

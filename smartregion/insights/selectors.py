@@ -234,15 +234,19 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
 
 def similar_ideas(*, process: Process, text: str, limit: int = SIMILAR_COUNT) -> list[Idea]:
     """The published ideas of ``process`` most like ``text`` (any of its telling words), best first."""
-    terms = search.similar_terms(text)
-    if not terms:
+    query = search.similar_query(text)
+    if not query.match:
         return []
-    ids = [
-        hit.object_id
-        for hit in search.match(
-            terms, kind=SearchKind.IDEA, process_id=process.pk, any_term=True, limit=limit * 2
-        )
-    ]
+    hits = search.match(
+        query.match,
+        kind=SearchKind.IDEA,
+        process_id=process.pk,
+        any_term=True,
+        rank_terms=query.rank,
+        window=search.SIMILAR_WINDOW,
+        limit=limit * 2,
+    )
+    ids = [hit.object_id for hit in hits]
     ideas = (
         participation.idea_list(viewer=PUBLIC, filters=participation.IdeaFilters(process=process))
         .filter(pk__in=ids)
