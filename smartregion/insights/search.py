@@ -211,28 +211,48 @@ def match(
         return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
 
 
-def kind_counts(terms: Sequence[str], *, limit: int = MATCH_CAP) -> dict[str, int]:
-    """How many public entries of each kind contain every term, each count capped at ``limit``."""
+@dataclass(frozen=True)
+class Found:
+    """A query's ranked hits of every kind, and how many of each kind it reaches (its window's)."""
+
+    hits: list[Hit]
+    counts: dict[str, int]
+
+
+def match_everything(terms: Sequence[str], *, limit: int = MATCH_CAP) -> Found:
+    """Public entries of every kind containing every term: one read of the query's window, ranked here.
+
+    The search page shows results and a count per kind; reading the window once and counting it in Python
+    replaced one capped count per kind, each of which redid the engine's match (on PostgreSQL the
+    expansion of every prefix term in the GIN index, the costly step). The counts are what the query
+    reaches: its window's matches, each capped at ``limit`` as the page shows "more than".
+    """
     if not terms:
-        return {}
-    params: list[Any] = []
-    selects = []
-    for kind in SearchKind.values:
-        if connection.vendor == "postgresql":
-            where, match_params = _ts_match(terms, "&", kind, None)
-            inner = f"SELECT 1 FROM insights_searchvector v WHERE {where} LIMIT %s"  # noqa: S608 - only constants and %s parameters are formatted in
-            params += [kind, *match_params, limit]
-        else:
-            inner = (
-                "SELECT 1 FROM insights_search_fts WHERE insights_search_fts MATCH %s "  # noqa: S608 - only constants and %s parameters are formatted in
-                f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]} LIMIT %s"
-            )
-            params += [kind, _fts5_query(_fts5_words(terms, "AND")), limit]
-        selects.append(f"SELECT %s, (SELECT COUNT(*) FROM ({inner}) capped)")  # noqa: S608 - only constants and %s parameters are formatted in
-    # One statement: a capped count per kind, so a very common word costs at most the cap per kind.
+        return Found([], {})
+    if connection.vendor == "postgresql":
+        where, params = _ts_match(terms, "&", None, None)
+        sql = (
+            "SELECT v.id, ts_rank(v.vector, to_tsquery('simple', %s)) FROM insights_searchvector v "  # noqa: S608 - only constants and %s parameters are formatted in
+            f"WHERE {where} ORDER BY v.id DESC LIMIT %s"
+        )
+        params = [_tsquery(terms, "&"), *params, RANK_WINDOW]
+        best_first = -1.0  # ts_rank: higher is better
+    else:
+        sql = (
+            f"SELECT rowid, bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) FROM insights_search_fts "  # noqa: S608 - only constants and %s parameters are formatted in
+            "WHERE insights_search_fts MATCH %s ORDER BY rowid DESC LIMIT %s"
+        )
+        params = [_fts5_query(_fts5_words(terms, "AND")), RANK_WINDOW]
+        best_first = 1.0  # bm25: lower is better
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        return dict(cursor.fetchall())
+        cursor.execute(sql, params)
+        window = cursor.fetchall()
+    counts = dict.fromkeys(SearchKind.values, 0)
+    for rid, _score in window:
+        counts[KINDS_BY_CODE[rid & 3]] += 1
+    window.sort(key=lambda row: (best_first * row[1], -row[0]))
+    hits = [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for rid, _score in window]
+    return Found(hits, {kind: min(count, limit) for kind, count in counts.items()})
 
 
 def ranked_ids(text: str, *, kind: str, process_id: int | None = None) -> list[int]:

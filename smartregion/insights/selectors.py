@@ -178,7 +178,9 @@ def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
     urls: dict[tuple[str, int], str] = {}
     public_ideas = participation.idea_list(viewer=PUBLIC, filters=participation.IdeaFilters())
     if ids := _ids(by_kind, SearchKind.IDEA):
-        for pk in public_ideas.filter(pk__in=ids).values_list("pk", flat=True):
+        # Unordered: with the list's order (newest first) PostgreSQL walked the whole date index to find
+        # 20 ids (80-100 ms at 100,000 ideas).
+        for pk in public_ideas.filter(pk__in=ids).order_by().values_list("pk", flat=True):
             urls[(SearchKind.IDEA, pk)] = reverse("participation:idea", args=[pk])
     if ids := _ids(by_kind, SearchKind.COMMENT):
         comments = Comment.objects.filter(
@@ -206,8 +208,9 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
     found = SearchResults(parsed=parsed, kind=kind)
     if parsed.is_empty:
         return found
-    hits = search.match(parsed.terms, kind=kind or None)
-    found.counts = search.kind_counts(parsed.terms)
+    everything = search.match_everything(parsed.terms)
+    found.counts = everything.counts
+    hits = [hit for hit in everything.hits if not kind or hit.kind == kind][: search.MATCH_CAP]
     found.page = Paginator(hits, PAGE_SIZE).get_page(page_number)
     page_hits: list[search.Hit] = list(found.page.object_list)
     entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in page_hits])
@@ -254,6 +257,7 @@ def similar_ideas(*, process: Process, text: str, limit: int = SIMILAR_COUNT) ->
         .select_related(None)
         .prefetch_related(None)
         .only("pk", "title", "support_count", "status", "process_id")
+        .order_by()  # ranked below; the list's own order only slows the lookup of these few ids
     )
     order = {pk: position for position, pk in enumerate(ids)}
     return sorted(ideas, key=lambda idea: order[idea.pk])[:limit]

@@ -254,7 +254,12 @@ def test_postgres_keeps_public_vectors_in_a_narrow_table_narrowed_by_kind_and_pr
         idea.pk
     ]
     assert [hit.object_id for hit in search.match(["carsharing"], kind="measure")] == [measure.pk]
-    assert search.kind_counts(["carsharing"]) == {"idea": 2, "comment": 0, "measure": 1, "event": 0}
+    assert search.match_everything(["carsharing"]).counts == {
+        "idea": 2,
+        "comment": 0,
+        "measure": 1,
+        "event": 0,
+    }
     idea.status = IdeaStatus.HIDDEN
     idea.save()
     assert side_ids() == expected - {entry_id("idea", idea.pk)}
