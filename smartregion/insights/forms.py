@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from smartregion.strategy.models import Domain, Strategy
 
+from .clustering import MAX_CLUSTERS
 from .models import SearchKind
+from .services import MIN_CLUSTERS
 
 MERGE_REASON = _("This idea says the same as another one; its supports were carried over.")
 
@@ -66,6 +68,24 @@ class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Title of the measure"), max_length=200)
     strategy = forms.ModelChoiceField(
         label=_("Strategy"), queryset=Strategy.objects.order_by("position", "title")
+    )
+
+
+class GoalForm(forms.Form):
+    """A draft goal made from a cluster: its title."""
+
+    title = forms.CharField(label=_("Title of the goal"), max_length=200)
+
+
+class ClusterRunForm(forms.Form):
+    """How many clusters the office asks for; empty lets the server choose."""
+
+    clusters = forms.IntegerField(
+        label=_("Number of clusters"),
+        help_text=_("Leave empty to let the server choose (between 2 and 25)."),
+        required=False,
+        min_value=MIN_CLUSTERS,
+        max_value=MAX_CLUSTERS,
     )
 
 

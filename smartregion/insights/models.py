@@ -131,6 +131,8 @@ class ClusterRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
     idea_count = models.PositiveIntegerField(_("ideas"), default=0)
+    # Empty: the number of clusters is chosen by the silhouette (clustering.cluster).
+    requested_clusters = models.PositiveSmallIntegerField(_("number of clusters"), null=True, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -164,6 +166,9 @@ class Cluster(models.Model):
     summary = models.JSONField(_("summary sentences"), default=list)
     measure = models.ForeignKey(
         "strategy.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    goal = models.ForeignKey(
+        "strategy.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

@@ -73,7 +73,7 @@ def cluster_list(*, run: ClusterRun) -> list[Cluster]:
     clusters: list[Cluster] = list(
         Cluster.objects.filter(run=run)
         .annotate(size=Count("members"))
-        .select_related("measure")
+        .select_related("measure", "goal")
         .order_by("position", "pk")
     )
     members = (

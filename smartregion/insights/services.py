@@ -21,7 +21,7 @@ from smartregion.core.permissions import authorize
 from smartregion.participation import services as participation
 from smartregion.participation.models import Idea, IdeaStatus, Process
 from smartregion.strategy import services as strategy
-from smartregion.strategy.models import Domain, Measure, Strategy
+from smartregion.strategy.models import Domain, Goal, Measure, Strategy
 
 from . import clustering, duplicates, summary
 from .categories import MODEL_VERSION, CategoryClassifier, decide
@@ -46,6 +46,8 @@ MIN_LABELLED = 20
 # Retrain when the labelled ideas grew by this share since the stored model (or it is missing).
 RETRAIN_GROWTH = 0.2
 SUGGESTION_MIN_CONFIDENCE = 0.3
+# The office may ask for this many clusters at least (at most clustering.MAX_CLUSTERS).
+MIN_CLUSTERS = 2
 
 
 def single_threaded() -> Any:
@@ -261,13 +263,21 @@ def pair_dismiss(*, actor: Any, pair: DuplicatePair) -> DuplicatePair:
 # --- clusters ---------------------------------------------------------------------------------------
 
 
-def cluster_run_start(*, actor: Any, process: Process) -> ClusterRun:
-    """Queue a clustering of a process's ideas; the task computes it and reports progress."""
+def cluster_run_start(*, actor: Any, process: Process, clusters: int | None = None) -> ClusterRun:
+    """Queue a clustering of a process's ideas into ``clusters`` groups (None: chosen by the silhouette);
+    the task computes it and reports progress."""
     from . import tasks
 
     authorize(actor, "insights.run_clustering", process)
+    if clusters is not None and not MIN_CLUSTERS <= clusters <= clustering.MAX_CLUSTERS:
+        raise ValidationError(
+            {
+                "clusters": _("Please choose between %(low)s and %(high)s clusters.")
+                % {"low": MIN_CLUSTERS, "high": clustering.MAX_CLUSTERS}
+            }
+        )
     with transaction.atomic():
-        run = ClusterRun.objects.create(process=process, started_by=actor)
+        run = ClusterRun.objects.create(process=process, started_by=actor, requested_clusters=clusters)
         transaction.on_commit(partial(tasks.cluster_compute.enqueue, run_id=run.pk))
     return run
 
@@ -290,7 +300,9 @@ def cluster_compute(*, run: ClusterRun) -> ClusterRun:
     texts = [idea_text(i.title, i.body) for i in ideas]
     try:
         with single_threaded():
-            groups = clustering.cluster(texts, progress=partial(_progress, run.pk))
+            # A requested number above the ideas' count cannot be met: each idea is then its own cluster.
+            k = min(run.requested_clusters, len(texts)) if run.requested_clusters else None
+            groups = clustering.cluster(texts, k=k, progress=partial(_progress, run.pk))
             summaries = [summary.summarize([texts[i] for i in g.members[:200]], count=3) for g in groups]
     except Exception:
         ClusterRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
@@ -344,15 +356,10 @@ def cluster_member_move(*, actor: Any, member: ClusterMember, target: Cluster) -
     return current
 
 
-@transaction.atomic
-def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, title: str) -> Measure:
-    """Turn a cluster into a draft (unpublished) measure with its ideas linked, for the office to edit."""
-    authorize(actor, "insights.edit_cluster", cluster)
-    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    if current.measure_id is not None:
-        raise ValidationError({"title": _("This cluster has already become a measure.")})
+def _cluster_ideas_and_domains(cluster: Cluster) -> tuple[list[Idea], list[Domain]]:
+    """A cluster's ideas still in play, and the (at most three) domains most of them carry."""
     ideas = list(
-        Idea.objects.filter(pk__in=ClusterMember.objects.filter(cluster=current).values("idea_id"))
+        Idea.objects.filter(pk__in=ClusterMember.objects.filter(cluster=cluster).values("idea_id"))
         .filter(status__in=COMPARED_STATUSES)
         .order_by("pk")
     )
@@ -362,12 +369,27 @@ def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, 
     domains = list(Domain.objects.filter(pk__in=[d for d, _n in counts.most_common(3)]))
     if not domains:
         raise ValidationError({"title": _("The ideas of this cluster have no domain of life to take over.")})
-    sentences = " ".join(item["text"] for item in current.summary)
+    return ideas, domains
+
+
+def _cluster_summary(cluster: Cluster) -> str:
+    sentences = " ".join(item["text"] for item in cluster.summary)
+    return (sentences or ", ".join(cluster.terms))[:1000]
+
+
+@transaction.atomic
+def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, title: str) -> Measure:
+    """Turn a cluster into a draft (unpublished) measure with its ideas linked, for the office to edit."""
+    authorize(actor, "insights.edit_cluster", cluster)
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if current.measure_id is not None:
+        raise ValidationError({"title": _("This cluster has already become a measure.")})
+    ideas, domains = _cluster_ideas_and_domains(current)
     measure = strategy.measure_create(
         actor=actor,
         strategy=strategy_obj,
         title=title,
-        summary=(sentences or ", ".join(current.terms))[:1000],
+        summary=_cluster_summary(current),
         domains=domains,
         is_published=False,
     )
@@ -376,3 +398,23 @@ def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, 
     current.measure = measure
     current.save(update_fields=["measure"])
     return measure
+
+
+@transaction.atomic
+def cluster_to_goal(*, actor: Any, cluster: Cluster, title: str) -> Goal:
+    """Turn a cluster into a draft (unpublished) goal of the strategy, drawn from the cluster's ideas.
+
+    Unlike a measure's link, drawing a goal from ideas does not mark them adopted: a goal is a direction,
+    not yet something the county does.
+    """
+    authorize(actor, "insights.edit_cluster", cluster)
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if current.goal_id is not None:
+        raise ValidationError({"title": _("This cluster has already become a goal.")})
+    ideas, domains = _cluster_ideas_and_domains(current)
+    goal = strategy.goal_create(
+        actor=actor, title=title, summary=_cluster_summary(current), domains=domains, ideas=ideas
+    )
+    current.goal = goal
+    current.save(update_fields=["goal"])
+    return goal

@@ -54,13 +54,17 @@ def domains(request: HttpRequest) -> Any:
 @router.get("/goals", response={200: list[GoalOut], **READ_ERRORS}, summary="Ziele")
 @cached(PAGES)
 def goals(request: HttpRequest) -> Any:
-    return Goal.objects.prefetch_related("domains").order_by("position", "title")
+    return Goal.objects.filter(is_published=True).prefetch_related("domains").order_by("position", "title")
 
 
 @router.get("/strategies", response={200: list[StrategyOut], **READ_ERRORS}, summary="Strategien")
 @cached(PAGES)
 def strategies(request: HttpRequest) -> Any:
-    return Strategy.objects.select_related("goal").order_by("goal__position", "position", "title")
+    return (
+        Strategy.objects.filter(goal__is_published=True)
+        .select_related("goal")
+        .order_by("goal__position", "position", "title")
+    )
 
 
 class MeasureQuery(Schema):
