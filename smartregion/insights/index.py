@@ -18,6 +18,7 @@ from smartregion.events.models import Event
 from smartregion.participation.apps import PAGES as PARTICIPATION_PAGES
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Comment, Idea, Process
 from smartregion.strategy.models import Measure
+from smartregion.surveys.models import TEXT_KINDS, Answer, Survey
 
 from .models import SearchEntry, SearchKind, SearchTerm, entry_id
 from .search import index_document
@@ -76,17 +77,52 @@ def _events(ids: Iterable[int]) -> Iterator[Document]:
         )
 
 
+def _survey_results_public(survey: Survey) -> bool:
+    # As surveys.selectors.published_surveys: a public survey of a public process, results published.
+    return (
+        survey.visibility == Survey.Visibility.PUBLIC
+        and survey.process.visibility == Process.Visibility.PUBLIC
+        and survey.results_published
+    )
+
+
+def _free_texts() -> models.QuerySet[Answer]:
+    # Only the free texts of text questions: "other" texts of choice questions stay in the results.
+    return Answer.objects.filter(question__kind__in=TEXT_KINDS, option__isnull=True).exclude(text="")
+
+
+def _answers(ids: Iterable[int]) -> Iterator[Document]:
+    answers = _free_texts().filter(pk__in=ids).select_related("question__survey__process", "response")
+    for answer in answers:
+        survey = answer.question.survey
+        yield Document(
+            answer.pk,
+            answer.question.text,
+            answer.text,
+            not answer.hidden and _survey_results_public(survey),
+            survey.process_id,
+            answer.response.municipality_id,
+        )
+
+
+def survey_answer_ids(survey_id: int) -> list[int]:
+    """The free-text answers of a survey that the index holds (its visibility decides whether public)."""
+    return list(_free_texts().filter(question__survey_id=survey_id).values_list("pk", flat=True))
+
+
 DOCUMENTS = {
     SearchKind.IDEA: _ideas,
     SearchKind.COMMENT: _comments,
     SearchKind.MEASURE: _measures,
     SearchKind.EVENT: _events,
+    SearchKind.ANSWER: _answers,
 }
 MODELS: dict[SearchKind, type[models.Model]] = {
     SearchKind.IDEA: Idea,
     SearchKind.COMMENT: Comment,
     SearchKind.MEASURE: Measure,
     SearchKind.EVENT: Event,
+    SearchKind.ANSWER: Answer,
 }
 
 
@@ -169,11 +205,14 @@ def index_remove(*, kind: str, ids: Iterable[int]) -> None:
 
 
 def index_process(*, process_id: int) -> None:
-    """Re-index a process's ideas and comments: its visibility decides whether they are public."""
+    """Re-index a process's ideas, comments and survey answers: its visibility decides whether they are
+    public."""
     idea_ids = list(Idea.objects.filter(process_id=process_id).values_list("pk", flat=True))
     index_update(kind=SearchKind.IDEA, ids=idea_ids)
     comment_ids = Comment.objects.filter(idea__process_id=process_id).values_list("pk", flat=True)
     index_update(kind=SearchKind.COMMENT, ids=list(comment_ids))
+    answer_ids = _free_texts().filter(question__survey__process_id=process_id).values_list("pk", flat=True)
+    index_update(kind=SearchKind.ANSWER, ids=list(answer_ids))
 
 
 def index_rebuild() -> dict[str, int]:

@@ -201,16 +201,25 @@ class SearchKind(models.TextChoices):
     COMMENT = "comment", _("Comments")
     MEASURE = "measure", _("Measures")
     EVENT = "event", _("Events")
+    ANSWER = "answer", _("Survey answers")
 
 
-# An entry's id is its object's id times four plus its kind's code, so that the engines' index rows name
-# their document without a join (SQLite: rowid >> 2 and rowid & 3).
-KIND_CODES = {SearchKind.IDEA: 0, SearchKind.COMMENT: 1, SearchKind.MEASURE: 2, SearchKind.EVENT: 3}
+# An entry's id is its object's id shifted by KIND_BITS plus its kind's code, so that the engines' index rows
+# name their document without a join (rowid >> KIND_BITS and rowid & KIND_MASK).
+KIND_BITS = 3
+KIND_MASK = (1 << KIND_BITS) - 1
+KIND_CODES = {
+    SearchKind.IDEA: 0,
+    SearchKind.COMMENT: 1,
+    SearchKind.MEASURE: 2,
+    SearchKind.EVENT: 3,
+    SearchKind.ANSWER: 4,
+}
 KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
 
 def entry_id(kind: str, object_id: int) -> int:
-    return object_id * 4 + KIND_CODES[SearchKind(kind)]
+    return (object_id << KIND_BITS) + KIND_CODES[SearchKind(kind)]
 
 
 class SearchEntry(models.Model):

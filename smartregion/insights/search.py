@@ -24,7 +24,7 @@ from django.db.models import CharField, Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import KIND_CODES, KINDS_BY_CODE, SearchKind, SearchTerm
+from .models import KIND_BITS, KIND_CODES, KIND_MASK, KINDS_BY_CODE, SearchKind, SearchTerm
 
 # The best this many matches of one query are what lists page through and count.
 MATCH_CAP = 1000
@@ -196,7 +196,7 @@ def match(
         # no sort); only the window's rows are scored, and the rowid names the document (no join). bm25
         # scores the query's own terms: adding the rank terms as a group made FTS5 read every one of their
         # doclists (similar ideas p95 93 ms instead of 11 ms at 100,000 ideas), so here they are not used.
-        kind_filter = f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
+        kind_filter = f"AND (rowid & {KIND_MASK}) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
         words = _fts5_words(terms, "OR" if any_term else "AND")
         sql = (
             "SELECT rid FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
@@ -207,7 +207,7 @@ def match(
         params = [_fts5_query(words, process_id), window, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
+        return [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for (rid,) in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -248,9 +248,9 @@ def match_everything(terms: Sequence[str], *, limit: int = MATCH_CAP) -> Found:
         window = cursor.fetchall()
     counts = dict.fromkeys(SearchKind.values, 0)
     for rid, _score in window:
-        counts[KINDS_BY_CODE[rid & 3]] += 1
+        counts[KINDS_BY_CODE[rid & KIND_MASK]] += 1
     window.sort(key=lambda row: (best_first * row[1], -row[0]))
-    hits = [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for rid, _score in window]
+    hits = [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for rid, _score in window]
     return Found(hits, {kind: min(count, limit) for kind, count in counts.items()})
 
 

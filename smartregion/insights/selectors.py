@@ -19,6 +19,8 @@ from smartregion.events.models import Event
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Comment, Idea, IdeaStatus, Process
 from smartregion.strategy.selectors import measure_list
+from smartregion.surveys.models import Answer
+from smartregion.surveys.selectors import published_surveys
 
 from . import search
 from .models import (
@@ -198,11 +200,19 @@ def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
         events = Event.objects.filter(pk__in=ids).exclude(status=Event.Status.DRAFT)
         for pk, slug in events.values_list("pk", "slug"):
             urls[(SearchKind.EVENT, pk)] = reverse("events:event", kwargs={"slug": slug})
+    if ids := _ids(by_kind, SearchKind.ANSWER):
+        # Free texts not hidden by the moderation, of surveys whose results the public may read now.
+        answers = Answer.objects.filter(
+            pk__in=ids, hidden=False, question__survey__in=published_surveys().values("pk")
+        )
+        for pk, survey_id, question_id in answers.values_list("pk", "question__survey_id", "question_id"):
+            urls[(SearchKind.ANSWER, pk)] = reverse("surveys:texts", args=[survey_id, question_id])
     return urls
 
 
 def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> SearchResults:
-    """Public ideas, comments, measures and events matching every word of ``q``, best first, paged."""
+    """Public ideas, comments, measures, events and survey answers matching every word of ``q``, best
+    first, paged."""
     parsed = search.parse_query(q)
     kind = kind if kind in SearchKind.values else ""
     found = SearchResults(parsed=parsed, kind=kind)

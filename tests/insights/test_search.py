@@ -132,7 +132,7 @@ def test_rebuild_restores_a_lost_index(make_idea, make_measure, make_event):
     make_event(title="Solarwerkstatt", summary="Photovoltaik selbst planen")
     SearchEntry.objects.all().delete()
     assert search_everything(q="Solar").results == []
-    assert index_rebuild() == {"idea": 1, "comment": 0, "measure": 1, "event": 1}
+    assert index_rebuild() == {"idea": 1, "comment": 0, "measure": 1, "event": 1, "answer": 0}
     assert {result.kind for result in search_everything(q="Solar").results} == {"idea", "measure", "event"}
 
 
@@ -149,7 +149,7 @@ def test_the_search_page_ranks_all_kinds_with_highlighted_escaped_snippets(
     assert "<mark>Radwege</mark> &lt;b&gt;sicher&lt;/b&gt; machen" in html
     assert "Licht &amp; Markierungen" in html
     found = search_everything(q="Radweg")
-    assert found.counts == {"idea": 1, "comment": 1, "measure": 1, "event": 1}
+    assert found.counts == {"idea": 1, "comment": 1, "measure": 1, "event": 1, "answer": 0}
     assert len(found.results) == 4
     only = search_everything(q="Radweg", kind=SearchKind.MEASURE)
     assert [result.kind for result in only.results] == ["measure"]
@@ -259,6 +259,7 @@ def test_postgres_keeps_public_vectors_in_a_narrow_table_narrowed_by_kind_and_pr
         "comment": 0,
         "measure": 1,
         "event": 0,
+        "answer": 0,
     }
     idea.status = IdeaStatus.HIDDEN
     idea.save()
