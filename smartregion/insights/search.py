@@ -218,8 +218,9 @@ class Found:
     counts: dict[str, int]
 
 
-def match_everything(terms: Sequence[str], *, limit: int = MATCH_CAP) -> Found:
-    """Public entries of every kind containing every term: one read of the query's window, ranked here.
+def match_everything(terms: Sequence[str], *, kind: str = "", limit: int = MATCH_CAP) -> Found:
+    """Public entries containing every term, best first (of ``kind`` only, if given), at most ``limit``,
+    with a count per kind: one read of the query's window, ranked here.
 
     The search page shows results and a count per kind; reading the window once and counting it in Python
     replaced one capped count per kind, each of which redid the engine's match (on PostgreSQL the
@@ -249,9 +250,12 @@ def match_everything(terms: Sequence[str], *, limit: int = MATCH_CAP) -> Found:
     counts = dict.fromkeys(SearchKind.values, 0)
     for rid, _score in window:
         counts[KINDS_BY_CODE[rid & KIND_MASK]] += 1
+    if kind:
+        code = KIND_CODES[SearchKind(kind)]
+        window = [row for row in window if row[0] & KIND_MASK == code]
     window.sort(key=lambda row: (best_first * row[1], -row[0]))
-    hits = [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for rid, _score in window]
-    return Found(hits, {kind: min(count, limit) for kind, count in counts.items()})
+    hits = [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for rid, _score in window[:limit]]
+    return Found(hits, {name: min(count, limit) for name, count in counts.items()})
 
 
 def ranked_ids(text: str, *, kind: str, process_id: int | None = None) -> list[int]:
@@ -350,11 +354,11 @@ def highlight(text: str, terms: Sequence[str], *, length: int = 220) -> SafeStri
     if not text:
         return mark_safe("")
     wanted = set(terms)
-    words = list(_WORD.finditer(text))
-    hits = [m for m in words if _matches(m.group(0), wanted)]
+    # Words are checked only up to the end of the shown part: a long text's words after it cost nothing.
+    first = next((m for m in _WORD.finditer(text) if _matches(m.group(0), wanted)), None)
     start = 0
-    if hits and len(text) > length:
-        start = max(0, hits[0].start() - length // 3)
+    if first is not None and len(text) > length:
+        start = max(0, first.start() - length // 3)
         # Start at a word boundary.
         while start > 0 and not text[start - 1].isspace():
             start -= 1
@@ -362,6 +366,7 @@ def highlight(text: str, terms: Sequence[str], *, length: int = 220) -> SafeStri
     if end < len(text):
         while end > start + length // 2 and not text[end - 1].isspace():
             end -= 1
+    hits = [m for m in _WORD.finditer(text, start, end) if _matches(m.group(0), wanted)]
     pieces: list[str] = ["… " if start > 0 else ""]
     position = start
     for m in hits:

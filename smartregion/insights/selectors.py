@@ -218,9 +218,9 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
     found = SearchResults(parsed=parsed, kind=kind)
     if parsed.is_empty:
         return found
-    everything = search.match_everything(parsed.terms)
+    everything = search.match_everything(parsed.terms, kind=kind)
     found.counts = everything.counts
-    hits = [hit for hit in everything.hits if not kind or hit.kind == kind][: search.MATCH_CAP]
+    hits = everything.hits
     found.page = Paginator(hits, PAGE_SIZE).get_page(page_number)
     page_hits: list[search.Hit] = list(found.page.object_list)
     entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in page_hits])
