@@ -179,15 +179,15 @@ def match(
     if connection.vendor == "postgresql":
         # Each candidate is scored as the window is read, newest first: only the ids and scores are sorted,
         # never the vectors (sorting those spilled to disk), and the entries' wide rows are not read at all.
-        where, params = _ts_match(terms, "|" if any_term else "&", kind, process_id)
+        where, match_params = _ts_match(terms, "|" if any_term else "&", kind, process_id)
         sql = (
             "SELECT id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
             "SELECT v.id, ts_rank(v.vector, to_tsquery('simple', %s)) AS score FROM insights_searchvector v "
             f"WHERE {where} ORDER BY v.id DESC LIMIT %s) w ORDER BY score DESC, id DESC LIMIT %s"
         )
-        params = [
+        params: list[Any] = [
             _tsquery(rank_terms or terms, "|" if any_term or rank_terms else "&"),
-            *params,
+            *match_params,
             window,
             limit,
         ]
@@ -230,12 +230,12 @@ def match_everything(terms: Sequence[str], *, kind: str = "", limit: int = MATCH
     if not terms:
         return Found([], {})
     if connection.vendor == "postgresql":
-        where, params = _ts_match(terms, "&", None, None)
+        where, match_params = _ts_match(terms, "&", None, None)
         sql = (
             "SELECT v.id, ts_rank(v.vector, to_tsquery('simple', %s)) FROM insights_searchvector v "  # noqa: S608 - only constants and %s parameters are formatted in
             f"WHERE {where} ORDER BY v.id DESC LIMIT %s"
         )
-        params = [_tsquery(terms, "&"), *params, RANK_WINDOW]
+        params: list[Any] = [_tsquery(terms, "&"), *match_params, RANK_WINDOW]
         best_first = -1.0  # ts_rank: higher is better
     else:
         sql = (

@@ -102,7 +102,8 @@ def measures(request: HttpRequest, query: Query[MeasureQuery]) -> Any:
         rows = rows.filter(domains__slug=query.domain)
     if query.municipality:
         rows = rows.filter(municipalities__slug=query.municipality)
-    sort, order = "id", ("id",)
+    sort: str = "id"
+    order: tuple[str, ...] = ("id",)
     if query.q:
         rows = search.ranked(rows, query.q, kind=SearchKind.MEASURE)
         sort, order = RELEVANCE
