@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.strategy.models import Domain, Strategy
+from smartregion.surveys.models import Question
 
 from .clustering import MAX_CLUSTERS
 from .models import SearchKind
@@ -78,7 +79,15 @@ class GoalForm(forms.Form):
 
 
 class ClusterRunForm(forms.Form):
-    """How many clusters the office asks for; empty lets the server choose."""
+    """What the office clusters (the ideas, or a survey question's free-text answers) and into how many
+    clusters; empty lets the server choose."""
+
+    question = forms.ModelChoiceField(
+        label=_("What to cluster"),
+        queryset=Question.objects.none(),
+        required=False,
+        empty_label=_("The ideas of the process"),
+    )
 
     clusters = forms.IntegerField(
         label=_("Number of clusters"),
@@ -87,6 +96,18 @@ class ClusterRunForm(forms.Form):
         min_value=MIN_CLUSTERS,
         max_value=MAX_CLUSTERS,
     )
+
+    def __init__(self, *args: Any, questions: QuerySet[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["question"]
+        field.queryset = questions  # type: ignore[attr-defined]
+        field.label_from_instance = lambda question: (
+            _("Answers to “%(question)s” (%(survey)s)")
+            % {  # type: ignore[attr-defined]
+                "question": question.text,
+                "survey": question.survey.title,
+            }
+        )
 
 
 class BriefingFilter(forms.Form):

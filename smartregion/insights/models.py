@@ -131,6 +131,15 @@ class ClusterRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
     idea_count = models.PositiveIntegerField(_("ideas"), default=0)
+    # Set: the run clusters this survey question's free-text answers instead of the process's ideas.
+    question = models.ForeignKey(
+        "surveys.Question",
+        verbose_name=_("question"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # Empty: the number of clusters is chosen by the silhouette (clustering.cluster).
     requested_clusters = models.PositiveSmallIntegerField(_("number of clusters"), null=True, blank=True)
     started_by = models.ForeignKey(
@@ -181,15 +190,25 @@ class Cluster(models.Model):
 
 
 class ClusterMember(models.Model):
-    """An idea in a cluster of a run (one cluster per run); ``centrality`` ranks representative ideas."""
+    """An idea (or, in a run over a survey question, a free-text answer) in a cluster of a run (one cluster
+    per run); ``centrality`` ranks representative members."""
 
     run = models.ForeignKey(ClusterRun, on_delete=models.CASCADE, related_name="+")
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
-    idea = models.ForeignKey("participation.Idea", on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey("participation.Idea", null=True, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey("surveys.Answer", null=True, on_delete=models.CASCADE, related_name="+")
     centrality = models.FloatField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "idea"], name="insights_member_once_per_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "idea"], name="insights_member_once_per_run"),
+            models.UniqueConstraint(fields=["run", "answer"], name="insights_answer_once_per_run"),
+            models.CheckConstraint(
+                condition=(Q(idea__isnull=False) & Q(answer__isnull=True))
+                | (Q(idea__isnull=True) & Q(answer__isnull=False)),
+                name="insights_member_idea_or_answer",
+            ),
+        ]
         indexes = [models.Index(fields=["cluster", "-centrality"], name="insights_member_rank")]
 
     def __str__(self) -> str:

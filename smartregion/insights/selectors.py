@@ -19,7 +19,7 @@ from smartregion.events.models import Event
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import PUBLIC_IDEA_STATUSES, Comment, Idea, IdeaStatus, Process
 from smartregion.strategy.selectors import measure_list
-from smartregion.surveys.models import Answer
+from smartregion.surveys.models import TEXT_KINDS, Answer, Question
 from smartregion.surveys.selectors import published_surveys
 
 from . import search
@@ -64,9 +64,20 @@ def suggestion_queue(*, viewer: Any) -> QuerySet[CategorySuggestion]:
 
 
 def cluster_runs(*, process: Process) -> QuerySet[ClusterRun]:
-    """The clusterings of a process, newest first."""
+    """The clusterings of a process (of its ideas, or of a survey question's answers), newest first."""
     return (
-        ClusterRun.objects.filter(process=process).select_related("started_by").order_by("-created_at", "-pk")
+        ClusterRun.objects.filter(process=process)
+        .select_related("started_by", "question__survey")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def clusterable_questions(*, process: Process) -> QuerySet[Question]:
+    """The free-text questions of a process's surveys, whose answers the office may cluster."""
+    return (
+        Question.objects.filter(survey__process=process, kind__in=TEXT_KINDS)
+        .select_related("survey")
+        .order_by("survey__title", "position", "pk")
     )
 
 
@@ -80,8 +91,16 @@ def cluster_list(*, run: ClusterRun) -> list[Cluster]:
     )
     members = (
         ClusterMember.objects.filter(run=run)
-        .select_related("idea__municipality")
-        .only("cluster_id", "centrality", "idea__title", "idea__status", "idea__municipality__name")
+        .select_related("idea__municipality", "answer__response__municipality")
+        .only(
+            "cluster_id",
+            "centrality",
+            "idea__title",
+            "idea__status",
+            "idea__municipality__name",
+            "answer__text",
+            "answer__response__municipality__name",
+        )
         .order_by("cluster_id", "-centrality", "pk")
     )
     by_cluster: dict[int, list[ClusterMember]] = {}
@@ -93,7 +112,8 @@ def cluster_list(*, run: ClusterRun) -> list[Cluster]:
         item.all_members = rows  # type: ignore[attr-defined]
         names: dict[str, int] = {}
         for row in rows:
-            municipality = row.idea.municipality
+            # An answer's place is the one its respondent gave, if any.
+            municipality = row.idea.municipality if row.idea_id else row.answer.response.municipality
             if municipality is not None:
                 names[municipality.name] = names.get(municipality.name, 0) + 1
         item.municipalities = sorted(names.items(), key=lambda pair: (-pair[1], pair[0]))  # type: ignore[attr-defined]

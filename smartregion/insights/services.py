@@ -22,6 +22,8 @@ from smartregion.participation import services as participation
 from smartregion.participation.models import Idea, IdeaStatus, Process
 from smartregion.strategy import services as strategy
 from smartregion.strategy.models import Domain, Goal, Measure, Strategy
+from smartregion.surveys.models import TEXT_KINDS, Question
+from smartregion.surveys.selectors import text_answers
 
 from . import clustering, duplicates, summary
 from .categories import MODEL_VERSION, CategoryClassifier, decide
@@ -263,12 +265,19 @@ def pair_dismiss(*, actor: Any, pair: DuplicatePair) -> DuplicatePair:
 # --- clusters ---------------------------------------------------------------------------------------
 
 
-def cluster_run_start(*, actor: Any, process: Process, clusters: int | None = None) -> ClusterRun:
-    """Queue a clustering of a process's ideas into ``clusters`` groups (None: chosen by the silhouette);
-    the task computes it and reports progress."""
+def cluster_run_start(
+    *, actor: Any, process: Process, clusters: int | None = None, question: Question | None = None
+) -> ClusterRun:
+    """Queue a clustering of a process's ideas (or of the free-text answers to ``question``, a text
+    question of one of its surveys) into ``clusters`` groups (None: chosen by the silhouette); the task
+    computes it and reports progress."""
     from . import tasks
 
     authorize(actor, "insights.run_clustering", process)
+    if question is not None and (question.survey.process_id != process.pk or question.kind not in TEXT_KINDS):
+        raise ValidationError(
+            {"question": _("Please choose a free-text question of this process's surveys.")}
+        )
     if clusters is not None and not MIN_CLUSTERS <= clusters <= clustering.MAX_CLUSTERS:
         raise ValidationError(
             {
@@ -277,7 +286,9 @@ def cluster_run_start(*, actor: Any, process: Process, clusters: int | None = No
             }
         )
     with transaction.atomic():
-        run = ClusterRun.objects.create(process=process, started_by=actor, requested_clusters=clusters)
+        run = ClusterRun.objects.create(
+            process=process, started_by=actor, requested_clusters=clusters, question=question
+        )
         transaction.on_commit(partial(tasks.cluster_compute.enqueue, run_id=run.pk))
     return run
 
@@ -286,18 +297,30 @@ def _progress(run_id: int, percent: int) -> None:
     ClusterRun.objects.filter(pk=run_id).update(progress=min(100, percent))
 
 
+def _cluster_texts(run: ClusterRun) -> tuple[list[tuple[int | None, int | None]], list[str]]:
+    """What a run clusters, as (idea id, answer id) per text: the process's ideas still in play, or the
+    free-text answers to the run's question that the moderation has not hidden."""
+    if run.question_id is not None:
+        question = Question.objects.get(pk=run.question_id)
+        answers = list(
+            text_answers(question=question, include_hidden=False).only("pk", "text").order_by("pk")
+        )
+        return [(None, a.pk) for a in answers], [a.text for a in answers]
+    ideas = list(
+        Idea.objects.filter(process_id=run.process_id, status__in=COMPARED_STATUSES)
+        .only("pk", "title", "body")
+        .order_by("pk")
+    )
+    return [(i.pk, None) for i in ideas], [idea_text(i.title, i.body) for i in ideas]
+
+
 def cluster_compute(*, run: ClusterRun) -> ClusterRun:
     """Compute a queued run (the task): progress is written as it goes, the clusters at the end at once."""
     claimed = ClusterRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
     if not claimed:
         return ClusterRun.objects.get(pk=run.pk)  # another worker has it, or it is done
     started = timezone.now()
-    ideas = list(
-        Idea.objects.filter(process_id=run.process_id, status__in=COMPARED_STATUSES)
-        .only("pk", "title", "body")
-        .order_by("pk")
-    )
-    texts = [idea_text(i.title, i.body) for i in ideas]
+    members, texts = _cluster_texts(run)
     try:
         with single_threaded():
             # A requested number above the ideas' count cannot be met: each idea is then its own cluster.
@@ -314,11 +337,13 @@ def cluster_compute(*, run: ClusterRun) -> ClusterRun:
                 position=position,
                 name=", ".join(group.terms[:3]) or _("Cluster %(number)s") % {"number": position + 1},
                 terms=group.terms,
-                summary=[{"text": s.text, "idea": ideas[group.members[s.source]].pk} for s in sentences],
+                summary=[{"text": s.text, "idea": members[group.members[s.source]][0]} for s in sentences],
             )
             ClusterMember.objects.bulk_create(
                 [
-                    ClusterMember(run=run, cluster=item, idea_id=ideas[m].pk, centrality=c)
+                    ClusterMember(
+                        run=run, cluster=item, idea_id=members[m][0], answer_id=members[m][1], centrality=c
+                    )
                     for m, c in zip(group.members, group.centrality, strict=True)
                 ]
             )
@@ -326,7 +351,7 @@ def cluster_compute(*, run: ClusterRun) -> ClusterRun:
         ClusterRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,
             progress=100,
-            idea_count=len(ideas),
+            idea_count=len(members),
             finished_at=finished,
             seconds=(finished - started).total_seconds(),
         )

@@ -187,13 +187,17 @@ def clusterings(request: HttpRequest, slug: str) -> HttpResponse:
     """The clusterings of a process; the office starts a new one here."""
     permitted_user(request, "insights.view_clusters")
     process = _process(slug)
-    form = ClusterRunForm(request.POST if request.method == "POST" else None)
+    questions = selectors.clusterable_questions(process=process)
+    form = ClusterRunForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST":
         user = permitted_user(request, "insights.run_clustering", process)
         if form.is_valid():
             try:
                 run = services.cluster_run_start(
-                    actor=user, process=process, clusters=form.cleaned_data["clusters"]
+                    actor=user,
+                    process=process,
+                    clusters=form.cleaned_data["clusters"],
+                    question=form.cleaned_data["question"],
                 )
             except ValidationError as error:
                 add_service_error(form, error)

@@ -67,3 +67,49 @@ def test_a_hidden_answer_is_never_shown_even_before_its_index_follows(office, an
     assert search.match(["lastenrad"], kind="answer") != []
     shown = [str(snippet) for snippet in _answers("Lastenrad")]
     assert shown == ["<mark>Lastenrad</mark> wie bei Herrn Meier."]
+
+
+def test_the_office_clusters_a_questions_free_text_answers(
+    client, office, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from smartregion.insights.models import Cluster, ClusterMember, ClusterRun, RunStatus
+
+    process = survey_process("active")
+    survey = make_survey(office, process, title="Mobilität morgen")
+    wish = add_question(office, survey, QuestionKind.LONG_TEXT, "Was wünschen Sie sich?")
+    number = add_question(office, survey, QuestionKind.NUMBER, "Wie alt sind Sie?")
+    response = Response.objects.create(survey=survey, submitted_at=timezone.now())
+    texts = [f"Mehr Busse am Abend nach Mayen, Linie {n}." for n in range(6)] + [
+        f"Ein sicherer Radweg an der B9 bei Kilometer {n}." for n in range(6)
+    ]
+    for text in texts:
+        Answer.objects.create(response=response, question=wish, text=text)
+    hidden = Answer.objects.create(
+        response=response, question=wish, text="Herr Meier soll Bus fahren.", hidden=True
+    )
+    client.force_login(office)
+    url = reverse("insights:clusterings", args=[process.slug])
+    refused = client.post(url, {"question": number.pk}, HTTP_ACCEPT_LANGUAGE="de")
+    assert refused.status_code == 400  # not a free-text question: not offered
+    with django_capture_on_commit_callbacks(execute=True):
+        response_page = client.post(url, {"question": wish.pk, "clusters": "2"})
+    run = ClusterRun.objects.get()
+    assert response_page.url == reverse("insights:clustering", args=[run.pk])
+    assert (run.status, run.question, run.idea_count) == (RunStatus.DONE, wish, 12)
+    members = ClusterMember.objects.filter(run=run)
+    assert {m.answer_id for m in members} == set(
+        Answer.objects.filter(question=wish, hidden=False).values_list("pk", flat=True)
+    )
+    assert hidden.pk not in {m.answer_id for m in members}
+    assert all(m.idea_id is None for m in members)
+    groups = [
+        {m.answer.text.split()[1] for m in ClusterMember.objects.filter(cluster=c).select_related("answer")}
+        for c in Cluster.objects.filter(run=run)
+    ]
+    assert sorted(map(sorted, groups)) == [["Busse"], ["sicherer"]]
+    page = client.get(response_page.url).content.decode()
+    assert "Mehr Busse am Abend" in page
+    assert 'value="goal"' not in page  # answers are no ideas to draw a goal or measure from
+    assert 'value="measure"' not in page
