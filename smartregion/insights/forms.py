@@ -78,11 +78,19 @@ class GoalForm(forms.Form):
     title = forms.CharField(label=_("Title of the goal"), max_length=200)
 
 
+class QuestionChoiceField(forms.ModelChoiceField):
+    """A survey question, named with its survey."""
+
+    def label_from_instance(self, obj: Question) -> str:
+        names = {"question": obj.text, "survey": obj.survey.title}
+        return str(_("Answers to “%(question)s” (%(survey)s)") % names)
+
+
 class ClusterRunForm(forms.Form):
     """What the office clusters (the ideas, or a survey question's free-text answers) and into how many
     clusters; empty lets the server choose."""
 
-    question = forms.ModelChoiceField(
+    question = QuestionChoiceField(
         label=_("What to cluster"),
         queryset=Question.objects.none(),
         required=False,
@@ -99,15 +107,7 @@ class ClusterRunForm(forms.Form):
 
     def __init__(self, *args: Any, questions: QuerySet[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["question"]
-        field.queryset = questions  # type: ignore[attr-defined]
-        field.label_from_instance = lambda question: (
-            _("Answers to “%(question)s” (%(survey)s)")
-            % {  # type: ignore[attr-defined]
-                "question": question.text,
-                "survey": question.survey.title,
-            }
-        )
+        self.fields["question"].queryset = questions  # type: ignore[attr-defined]
 
 
 class BriefingFilter(forms.Form):

@@ -112,12 +112,18 @@ def cluster_list(*, run: ClusterRun) -> list[Cluster]:
         item.all_members = rows  # type: ignore[attr-defined]
         names: dict[str, int] = {}
         for row in rows:
-            # An answer's place is the one its respondent gave, if any.
-            municipality = row.idea.municipality if row.idea_id else row.answer.response.municipality
+            municipality = _member_municipality(row)
             if municipality is not None:
                 names[municipality.name] = names.get(municipality.name, 0) + 1
         item.municipalities = sorted(names.items(), key=lambda pair: (-pair[1], pair[0]))  # type: ignore[attr-defined]
     return clusters
+
+
+def _member_municipality(member: ClusterMember) -> Any:
+    # An answer's place is the one its respondent gave, if any.
+    if member.idea is not None:
+        return member.idea.municipality
+    return member.answer.response.municipality if member.answer is not None else None
 
 
 def briefing_ideas(
