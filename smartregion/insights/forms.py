@@ -8,8 +8,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from smartregion.strategy.models import Domain, Strategy
+from smartregion.surveys.models import Question
 
+from .clustering import MAX_CLUSTERS
 from .models import SearchKind
+from .services import MIN_CLUSTERS
 
 MERGE_REASON = _("This idea says the same as another one; its supports were carried over.")
 
@@ -67,6 +70,44 @@ class MeasureForm(forms.Form):
     strategy = forms.ModelChoiceField(
         label=_("Strategy"), queryset=Strategy.objects.order_by("position", "title")
     )
+
+
+class GoalForm(forms.Form):
+    """A draft goal made from a cluster: its title."""
+
+    title = forms.CharField(label=_("Title of the goal"), max_length=200)
+
+
+class QuestionChoiceField(forms.ModelChoiceField):
+    """A survey question, named with its survey."""
+
+    def label_from_instance(self, obj: Question) -> str:
+        names = {"question": obj.text, "survey": obj.survey.title}
+        return str(_("Answers to “%(question)s” (%(survey)s)") % names)
+
+
+class ClusterRunForm(forms.Form):
+    """What the office clusters (the ideas, or a survey question's free-text answers) and into how many
+    clusters; empty lets the server choose."""
+
+    question = QuestionChoiceField(
+        label=_("What to cluster"),
+        queryset=Question.objects.none(),
+        required=False,
+        empty_label=_("The ideas of the process"),
+    )
+
+    clusters = forms.IntegerField(
+        label=_("Number of clusters"),
+        help_text=_("Leave empty to let the server choose (between 2 and 25)."),
+        required=False,
+        min_value=MIN_CLUSTERS,
+        max_value=MAX_CLUSTERS,
+    )
+
+    def __init__(self, *args: Any, questions: QuerySet[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = questions  # type: ignore[attr-defined]
 
 
 class BriefingFilter(forms.Form):

@@ -131,6 +131,17 @@ class ClusterRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress in percent"), default=0)
     idea_count = models.PositiveIntegerField(_("ideas"), default=0)
+    # Set: the run clusters this survey question's free-text answers instead of the process's ideas.
+    question = models.ForeignKey(
+        "surveys.Question",
+        verbose_name=_("question"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # Empty: the number of clusters is chosen by the silhouette (clustering.cluster).
+    requested_clusters = models.PositiveSmallIntegerField(_("number of clusters"), null=True, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -165,6 +176,9 @@ class Cluster(models.Model):
     measure = models.ForeignKey(
         "strategy.Measure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    goal = models.ForeignKey(
+        "strategy.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("cluster")
@@ -176,15 +190,25 @@ class Cluster(models.Model):
 
 
 class ClusterMember(models.Model):
-    """An idea in a cluster of a run (one cluster per run); ``centrality`` ranks representative ideas."""
+    """An idea (or, in a run over a survey question, a free-text answer) in a cluster of a run (one cluster
+    per run); ``centrality`` ranks representative members."""
 
     run = models.ForeignKey(ClusterRun, on_delete=models.CASCADE, related_name="+")
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
-    idea = models.ForeignKey("participation.Idea", on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey("participation.Idea", null=True, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey("surveys.Answer", null=True, on_delete=models.CASCADE, related_name="+")
     centrality = models.FloatField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "idea"], name="insights_member_once_per_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "idea"], name="insights_member_once_per_run"),
+            models.UniqueConstraint(fields=["run", "answer"], name="insights_answer_once_per_run"),
+            models.CheckConstraint(
+                condition=(Q(idea__isnull=False) & Q(answer__isnull=True))
+                | (Q(idea__isnull=True) & Q(answer__isnull=False)),
+                name="insights_member_idea_or_answer",
+            ),
+        ]
         indexes = [models.Index(fields=["cluster", "-centrality"], name="insights_member_rank")]
 
     def __str__(self) -> str:
@@ -196,16 +220,25 @@ class SearchKind(models.TextChoices):
     COMMENT = "comment", _("Comments")
     MEASURE = "measure", _("Measures")
     EVENT = "event", _("Events")
+    ANSWER = "answer", _("Survey answers")
 
 
-# An entry's id is its object's id times four plus its kind's code, so that the engines' index rows name
-# their document without a join (SQLite: rowid >> 2 and rowid & 3).
-KIND_CODES = {SearchKind.IDEA: 0, SearchKind.COMMENT: 1, SearchKind.MEASURE: 2, SearchKind.EVENT: 3}
+# An entry's id is its object's id shifted by KIND_BITS plus its kind's code, so that the engines' index rows
+# name their document without a join (rowid >> KIND_BITS and rowid & KIND_MASK).
+KIND_BITS = 3
+KIND_MASK = (1 << KIND_BITS) - 1
+KIND_CODES = {
+    SearchKind.IDEA: 0,
+    SearchKind.COMMENT: 1,
+    SearchKind.MEASURE: 2,
+    SearchKind.EVENT: 3,
+    SearchKind.ANSWER: 4,
+}
 KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
 
 def entry_id(kind: str, object_id: int) -> int:
-    return object_id * 4 + KIND_CODES[SearchKind(kind)]
+    return (object_id << KIND_BITS) + KIND_CODES[SearchKind(kind)]
 
 
 class SearchEntry(models.Model):
@@ -233,9 +266,11 @@ class SearchEntry(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Every stem the index has seen: the vocabulary that "did you mean" picks a correction from."""
+    """Every stem the index has seen: the vocabulary that "did you mean" picks a correction from, with the
+    number of indexed documents holding it, from which similar ideas pick their most telling terms."""
 
     term = models.CharField(max_length=100, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.term

@@ -20,18 +20,24 @@ from typing import Any
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import CharField, Func, IntegerField, Value
+from django.db.models import CharField, Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import KIND_CODES, KINDS_BY_CODE, SearchKind, SearchTerm
+from .models import KIND_BITS, KIND_CODES, KIND_MASK, KINDS_BY_CODE, SearchKind, SearchTerm
 
 # The best this many matches of one query are what lists page through and count.
 MATCH_CAP = 1000
 # At most this many query terms reach the engine.
 MAX_QUERY_TERMS = 8
-# Similar ideas ask with at most this many of the typed text's terms.
+# Similar ideas rank by at most this many of the typed text's terms, and find candidates by the rarest
+# few of them (similar_query).
 MAX_SIMILAR_TERMS = 12
+SIMILAR_MIN_TERMS = 2
+SIMILAR_MAX_TERMS = 6
+SIMILAR_CANDIDATES = 300
+# Similar ideas rank at most this many of their newest candidates.
+SIMILAR_WINDOW = 1000
 # Relative weight of a title match against a match in the text (FTS5 bm25; PostgreSQL uses A/B weights).
 TITLE_WEIGHT = 4.0
 
@@ -103,17 +109,40 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, terms=terms, only_stop_words=not terms and bool(_WORD.search(text)))
 
 
-def _fts5_query(terms: Sequence[str], operator: str, process_id: int | None = None) -> str:
+def _fts5_words(terms: Sequence[str], operator: str) -> str:
     # Terms are letters and digits only; quoting them keeps FTS5 keywords such as NEAR or OR plain words.
     # Every term is a prefix, as word forms share a stem's beginning (the old LIKE search did the same).
+    return f" {operator} ".join(f'"{term}"*' for term in terms)
+
+
+def _fts5_query(words: str, process_id: int | None = None) -> str:
     # The words are looked for in title and text only; the process column only holds "p<id>".
-    words = f" {operator} ".join(f'"{term}"*' for term in terms)
     query = f"{{title_stems body_stems}} : ({words})"
-    return query if process_id is None else f'{query} AND process : "p{process_id}"'
+    return query if process_id is None else f'{query} AND process : "p{int(process_id)}"'
 
 
 def _tsquery(terms: Sequence[str], operator: str) -> str:
     return f" {operator} ".join(f"{term}:*" for term in terms)
+
+
+def _tsfilter(kind: str | None, process_id: int | None) -> str:
+    # The side table's vectors carry "~k<kind>" and "~p<process id>" (migration 0004), so the GIN index
+    # narrows by kind and process itself; a query's terms (letters and digits) never match these.
+    lexemes = [f"'~k{SearchKind(kind).value}'"] if kind else []
+    if process_id is not None:
+        lexemes.append(f"'~p{int(process_id)}'")
+    return " & ".join(lexemes)
+
+
+def _ts_match(
+    terms: Sequence[str], operator: str, kind: str | None, process_id: int | None
+) -> tuple[str, list[str]]:
+    """A WHERE clause over the side table's vectors, and its parameters."""
+    words = _tsquery(terms, operator)
+    narrow = _tsfilter(kind, process_id)
+    if not narrow:
+        return "v.vector @@ to_tsquery('simple', %s)", [words]
+    return "v.vector @@ (to_tsquery('simple', %s) && %s::tsquery)", [words, narrow]
 
 
 @dataclass(frozen=True)
@@ -121,18 +150,6 @@ class Hit:
     kind: str
     object_id: int
     entry_id: int
-
-
-def _where(kind: str | None, process_id: int | None) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["e.is_public"]
-    params: list[Any] = []
-    if kind:
-        clauses.append("e.kind = %s")
-        params.append(kind)
-    if process_id is not None:
-        clauses.append("e.process_id = %s")
-        params.append(process_id)
-    return " AND ".join(clauses), params
 
 
 # Ranking reads every candidate's statistics, so it is bounded: a query is ranked over its RANK_WINDOW most
@@ -148,64 +165,97 @@ def match(
     kind: str | None = None,
     process_id: int | None = None,
     any_term: bool = False,
+    rank_terms: Sequence[str] = (),
+    window: int = RANK_WINDOW,
     limit: int = MATCH_CAP,
 ) -> list[Hit]:
-    """Public entries containing every term (or any, for similarity), best first, at most ``limit``."""
+    """Public entries containing every term (or any, for similarity), best first, at most ``limit``.
+
+    ``rank_terms`` (any of them) rank the matches instead of ``terms`` on PostgreSQL: similar ideas match
+    on a few rare terms and rank those candidates by many (SQLite ranks by ``terms``, see below).
+    """
     if not terms:
         return []
     if connection.vendor == "postgresql":
-        where, params = _where(kind, process_id)
+        # Each candidate is scored as the window is read, newest first: only the ids and scores are sorted,
+        # never the vectors (sorting those spilled to disk), and the entries' wide rows are not read at all.
+        where, match_params = _ts_match(terms, "|" if any_term else "&", kind, process_id)
         sql = (
-            "SELECT w.kind, w.object_id, w.id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
-            "SELECT e.id, e.kind, e.object_id, e.vector FROM insights_searchentry e "
-            f"WHERE e.vector @@ to_tsquery('simple', %s) AND {where} ORDER BY e.id DESC LIMIT %s"
-            ") w ORDER BY ts_rank(w.vector, to_tsquery('simple', %s)) DESC, w.id DESC LIMIT %s"
+            "SELECT id FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
+            "SELECT v.id, ts_rank(v.vector, to_tsquery('simple', %s)) AS score FROM insights_searchvector v "
+            f"WHERE {where} ORDER BY v.id DESC LIMIT %s) w ORDER BY score DESC, id DESC LIMIT %s"
         )
-        query = _tsquery(terms, "|" if any_term else "&")
-        params = [query, *params, RANK_WINDOW, query, limit]
+        params: list[Any] = [
+            _tsquery(rank_terms or terms, "|" if any_term or rank_terms else "&"),
+            *match_params,
+            window,
+            limit,
+        ]
     else:
         # The FTS5 table holds public documents only and walks its newest matches first (rowid order needs
-        # no sort); only the window's rows are scored, and the rowid names the document (no join).
-        kind_filter = f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
+        # no sort); only the window's rows are scored, and the rowid names the document (no join). bm25
+        # scores the query's own terms: adding the rank terms as a group made FTS5 read every one of their
+        # doclists (similar ideas p95 93 ms instead of 11 ms at 100,000 ideas), so here they are not used.
+        kind_filter = f"AND (rowid & {KIND_MASK}) = {KIND_CODES[SearchKind(kind)]}" if kind else ""
+        words = _fts5_words(terms, "OR" if any_term else "AND")
         sql = (
             "SELECT rid FROM ("  # noqa: S608 - only constants and %s parameters are formatted in
             f"SELECT rowid AS rid, bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) AS score "
             f"FROM insights_search_fts WHERE insights_search_fts MATCH %s {kind_filter} "
             "ORDER BY rowid DESC LIMIT %s) ORDER BY score, rid DESC LIMIT %s"
         )
-        params = [_fts5_query(terms, "OR" if any_term else "AND", process_id), RANK_WINDOW, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [Hit(KINDS_BY_CODE[rid & 3], rid >> 2, rid) for (rid,) in cursor.fetchall()]
+        params = [_fts5_query(words, process_id), window, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Hit(kind, object_id, entry_id) for kind, object_id, entry_id in cursor.fetchall()]
+        return [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for (rid,) in cursor.fetchall()]
 
 
-def kind_counts(terms: Sequence[str], *, limit: int = MATCH_CAP) -> dict[str, int]:
-    """How many public entries of each kind contain every term, each count capped at ``limit``."""
+@dataclass(frozen=True)
+class Found:
+    """A query's ranked hits of every kind, and how many of each kind it reaches (its window's)."""
+
+    hits: list[Hit]
+    counts: dict[str, int]
+
+
+def match_everything(terms: Sequence[str], *, kind: str = "", limit: int = MATCH_CAP) -> Found:
+    """Public entries containing every term, best first (of ``kind`` only, if given), at most ``limit``,
+    with a count per kind: one read of the query's window, ranked here.
+
+    The search page shows results and a count per kind; reading the window once and counting it in Python
+    replaced one capped count per kind, each of which redid the engine's match (on PostgreSQL the
+    expansion of every prefix term in the GIN index, the costly step). The counts are what the query
+    reaches: its window's matches, each capped at ``limit`` as the page shows "more than".
+    """
     if not terms:
-        return {}
-    params: list[Any] = []
-    selects = []
-    for kind in SearchKind.values:
-        if connection.vendor == "postgresql":
-            inner = (
-                "SELECT 1 FROM insights_searchentry e WHERE e.vector @@ to_tsquery('simple', %s) "
-                "AND e.is_public AND e.kind = %s LIMIT %s"
-            )
-            params += [kind, _tsquery(terms, "&"), kind, limit]
-        else:
-            inner = (
-                "SELECT 1 FROM insights_search_fts WHERE insights_search_fts MATCH %s "  # noqa: S608 - only constants and %s parameters are formatted in
-                f"AND (rowid & 3) = {KIND_CODES[SearchKind(kind)]} LIMIT %s"
-            )
-            params += [kind, _fts5_query(terms, "AND"), limit]
-        selects.append(f"SELECT %s, (SELECT COUNT(*) FROM ({inner}) capped)")  # noqa: S608 - only constants and %s parameters are formatted in
-    # One statement: a capped count per kind, so a very common word costs at most the cap per kind.
+        return Found([], {})
+    if connection.vendor == "postgresql":
+        where, match_params = _ts_match(terms, "&", None, None)
+        sql = (
+            "SELECT v.id, ts_rank(v.vector, to_tsquery('simple', %s)) FROM insights_searchvector v "  # noqa: S608 - only constants and %s parameters are formatted in
+            f"WHERE {where} ORDER BY v.id DESC LIMIT %s"
+        )
+        params: list[Any] = [_tsquery(terms, "&"), *match_params, RANK_WINDOW]
+        best_first = -1.0  # ts_rank: higher is better
+    else:
+        sql = (
+            f"SELECT rowid, bm25(insights_search_fts, {TITLE_WEIGHT}, 1.0, 0.0) FROM insights_search_fts "  # noqa: S608 - only constants and %s parameters are formatted in
+            "WHERE insights_search_fts MATCH %s ORDER BY rowid DESC LIMIT %s"
+        )
+        params = [_fts5_query(_fts5_words(terms, "AND")), RANK_WINDOW]
+        best_first = 1.0  # bm25: lower is better
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        return dict(cursor.fetchall())
+        cursor.execute(sql, params)
+        window = cursor.fetchall()
+    counts = dict.fromkeys(SearchKind.values, 0)
+    for rid, _score in window:
+        counts[KINDS_BY_CODE[rid & KIND_MASK]] += 1
+    if kind:
+        code = KIND_CODES[SearchKind(kind)]
+        window = [row for row in window if row[0] & KIND_MASK == code]
+    window.sort(key=lambda row: (best_first * row[1], -row[0]))
+    hits = [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for rid, _score in window[:limit]]
+    return Found(hits, {name: min(count, limit) for name, count in counts.items()})
 
 
 def ranked_ids(text: str, *, kind: str, process_id: int | None = None) -> list[int]:
@@ -226,11 +276,46 @@ def rank_position(ids: Sequence[int]) -> Func | Value:
     return StrIndex(haystack, needle)
 
 
+def ranked(queryset: QuerySet[Any], text: str, *, kind: str) -> QuerySet[Any]:
+    """``queryset`` narrowed to the public documents of ``kind`` matching ``text``, annotated with
+    ``search_position`` (ascending = best first) for ordering and keyset cursors."""
+    ids = ranked_ids(text, kind=kind)
+    return queryset.filter(pk__in=ids).annotate(search_position=rank_position(ids))
+
+
 def similar_terms(text: str) -> list[str]:
     """The terms that best describe a typed text: longer (rarer) stems first, then in their order."""
     terms = list(dict.fromkeys(index_terms(text)))
     informative = [term for term in terms if len(term) >= 4] or terms
     return sorted(informative, key=lambda term: (-len(term), informative.index(term)))[:MAX_SIMILAR_TERMS]
+
+
+@dataclass(frozen=True)
+class SimilarQuery:
+    """How similar ideas ask the index: candidates hold any ``match`` term, ``rank`` terms order them."""
+
+    match: tuple[str, ...]
+    rank: tuple[str, ...]
+
+
+def similar_query(text: str) -> SimilarQuery:
+    """The fewest rare terms of ``text`` that still find enough candidates, and its telling terms to rank.
+
+    Asking with all telling terms matched most of a large process and ranked it all (decision 0003). The
+    index's vocabulary knows in how many documents each term occurs: the rarest known terms are taken
+    until their documents add up to SIMILAR_CANDIDATES (at least SIMILAR_MIN_TERMS, at most
+    SIMILAR_MAX_TERMS); terms no document holds find nothing and are left out.
+    """
+    telling = similar_terms(text)
+    documents = dict(SearchTerm.objects.filter(term__in=telling).values_list("term", "documents"))
+    known = sorted((term for term in telling if documents.get(term)), key=lambda term: documents[term])
+    chosen: list[str] = []
+    for term in known:
+        enough = sum(documents[t] for t in chosen) >= SIMILAR_CANDIDATES
+        if len(chosen) >= SIMILAR_MAX_TERMS or (enough and len(chosen) >= SIMILAR_MIN_TERMS):
+            break
+        chosen.append(term)
+    return SimilarQuery(match=tuple(chosen), rank=tuple(known))
 
 
 def did_you_mean(parsed: ParsedQuery) -> str:
@@ -269,11 +354,11 @@ def highlight(text: str, terms: Sequence[str], *, length: int = 220) -> SafeStri
     if not text:
         return mark_safe("")
     wanted = set(terms)
-    words = list(_WORD.finditer(text))
-    hits = [m for m in words if _matches(m.group(0), wanted)]
+    # Words are checked only up to the end of the shown part: a long text's words after it cost nothing.
+    first = next((m for m in _WORD.finditer(text) if _matches(m.group(0), wanted)), None)
     start = 0
-    if hits and len(text) > length:
-        start = max(0, hits[0].start() - length // 3)
+    if first is not None and len(text) > length:
+        start = max(0, first.start() - length // 3)
         # Start at a word boundary.
         while start > 0 and not text[start - 1].isspace():
             start -= 1
@@ -281,6 +366,7 @@ def highlight(text: str, terms: Sequence[str], *, length: int = 220) -> SafeStri
     if end < len(text):
         while end > start + length // 2 and not text[end - 1].isspace():
             end -= 1
+    hits = [m for m in _WORD.finditer(text, start, end) if _matches(m.group(0), wanted)]
     pieces: list[str] = ["… " if start > 0 else ""]
     position = start
     for m in hits:

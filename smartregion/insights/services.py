@@ -21,7 +21,9 @@ from smartregion.core.permissions import authorize
 from smartregion.participation import services as participation
 from smartregion.participation.models import Idea, IdeaStatus, Process
 from smartregion.strategy import services as strategy
-from smartregion.strategy.models import Domain, Measure, Strategy
+from smartregion.strategy.models import Domain, Goal, Measure, Strategy
+from smartregion.surveys.models import TEXT_KINDS, Question
+from smartregion.surveys.selectors import text_answers
 
 from . import clustering, duplicates, summary
 from .categories import MODEL_VERSION, CategoryClassifier, decide
@@ -46,6 +48,8 @@ MIN_LABELLED = 20
 # Retrain when the labelled ideas grew by this share since the stored model (or it is missing).
 RETRAIN_GROWTH = 0.2
 SUGGESTION_MIN_CONFIDENCE = 0.3
+# The office may ask for this many clusters at least (at most clustering.MAX_CLUSTERS).
+MIN_CLUSTERS = 2
 
 
 def single_threaded() -> Any:
@@ -180,26 +184,16 @@ def suggestion_decide(
     *, actor: Any, suggestion: CategorySuggestion, domains: Iterable[Domain] | None = None
 ) -> CategorySuggestion:
     """Accept a suggestion (``domains`` None) or correct it (the domains a person chose), through the
-    moderation service that records the change in the idea's history; a decided suggestion is not redone."""
+    participation service that records it in the idea's history; a decided suggestion is not redone."""
     current = CategorySuggestion.objects.select_for_update().get(pk=suggestion.pk)
     authorize(actor, "insights.decide_suggestion", current)
     suggested_ids = [int(domain_id) for domain_id, _c in current.suggested]
     chosen = list(domains) if domains is not None else list(Domain.objects.filter(pk__in=suggested_ids))
     if not chosen:
         raise ValidationError({"domains": _("Please choose at least one domain of life.")})
-    idea = Idea.objects.select_related("municipality").get(pk=current.idea_id)
-    participation.idea_edit_by_moderation(
-        actor=actor,
-        idea=idea,
-        reason=_("Domains of life assigned by the moderation."),
-        title=idea.title,
-        body=idea.body,
-        domains=chosen,
-        municipality=idea.municipality,
-        latitude=idea.latitude,
-        longitude=idea.longitude,
-        image_alt=idea.image_alt,
-    )
+    # Filing under domains, not a moderation edit: the author is not told and the idea is not marked
+    # "edited by the moderation" (the change is in its history for staff).
+    participation.idea_domains_assign(actor=actor, idea=Idea(pk=current.idea_id), domains=chosen)
     same = {d.pk for d in chosen} == set(suggested_ids)
     current.status = SuggestionStatus.ACCEPTED if same else SuggestionStatus.CORRECTED
     current.decided_by, current.decided_at = actor, timezone.now()
@@ -271,13 +265,30 @@ def pair_dismiss(*, actor: Any, pair: DuplicatePair) -> DuplicatePair:
 # --- clusters ---------------------------------------------------------------------------------------
 
 
-def cluster_run_start(*, actor: Any, process: Process) -> ClusterRun:
-    """Queue a clustering of a process's ideas; the task computes it and reports progress."""
+def cluster_run_start(
+    *, actor: Any, process: Process, clusters: int | None = None, question: Question | None = None
+) -> ClusterRun:
+    """Queue a clustering of a process's ideas (or of the free-text answers to ``question``, a text
+    question of one of its surveys) into ``clusters`` groups (None: chosen by the silhouette); the task
+    computes it and reports progress."""
     from . import tasks
 
     authorize(actor, "insights.run_clustering", process)
+    if question is not None and (question.survey.process_id != process.pk or question.kind not in TEXT_KINDS):
+        raise ValidationError(
+            {"question": _("Please choose a free-text question of this process's surveys.")}
+        )
+    if clusters is not None and not MIN_CLUSTERS <= clusters <= clustering.MAX_CLUSTERS:
+        raise ValidationError(
+            {
+                "clusters": _("Please choose between %(low)s and %(high)s clusters.")
+                % {"low": MIN_CLUSTERS, "high": clustering.MAX_CLUSTERS}
+            }
+        )
     with transaction.atomic():
-        run = ClusterRun.objects.create(process=process, started_by=actor)
+        run = ClusterRun.objects.create(
+            process=process, started_by=actor, requested_clusters=clusters, question=question
+        )
         transaction.on_commit(partial(tasks.cluster_compute.enqueue, run_id=run.pk))
     return run
 
@@ -286,21 +297,35 @@ def _progress(run_id: int, percent: int) -> None:
     ClusterRun.objects.filter(pk=run_id).update(progress=min(100, percent))
 
 
+def _cluster_texts(run: ClusterRun) -> tuple[list[tuple[int | None, int | None]], list[str]]:
+    """What a run clusters, as (idea id, answer id) per text: the process's ideas still in play, or the
+    free-text answers to the run's question that the moderation has not hidden."""
+    if run.question_id is not None:
+        question = Question.objects.get(pk=run.question_id)
+        answers = list(
+            text_answers(question=question, include_hidden=False).only("pk", "text").order_by("pk")
+        )
+        return [(None, a.pk) for a in answers], [a.text for a in answers]
+    ideas = list(
+        Idea.objects.filter(process_id=run.process_id, status__in=COMPARED_STATUSES)
+        .only("pk", "title", "body")
+        .order_by("pk")
+    )
+    return [(i.pk, None) for i in ideas], [idea_text(i.title, i.body) for i in ideas]
+
+
 def cluster_compute(*, run: ClusterRun) -> ClusterRun:
     """Compute a queued run (the task): progress is written as it goes, the clusters at the end at once."""
     claimed = ClusterRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
     if not claimed:
         return ClusterRun.objects.get(pk=run.pk)  # another worker has it, or it is done
     started = timezone.now()
-    ideas = list(
-        Idea.objects.filter(process_id=run.process_id, status__in=COMPARED_STATUSES)
-        .only("pk", "title", "body")
-        .order_by("pk")
-    )
-    texts = [idea_text(i.title, i.body) for i in ideas]
+    members, texts = _cluster_texts(run)
     try:
         with single_threaded():
-            groups = clustering.cluster(texts, progress=partial(_progress, run.pk))
+            # A requested number above the ideas' count cannot be met: each idea is then its own cluster.
+            k = min(run.requested_clusters, len(texts)) if run.requested_clusters else None
+            groups = clustering.cluster(texts, k=k, progress=partial(_progress, run.pk))
             summaries = [summary.summarize([texts[i] for i in g.members[:200]], count=3) for g in groups]
     except Exception:
         ClusterRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
@@ -312,11 +337,13 @@ def cluster_compute(*, run: ClusterRun) -> ClusterRun:
                 position=position,
                 name=", ".join(group.terms[:3]) or _("Cluster %(number)s") % {"number": position + 1},
                 terms=group.terms,
-                summary=[{"text": s.text, "idea": ideas[group.members[s.source]].pk} for s in sentences],
+                summary=[{"text": s.text, "idea": members[group.members[s.source]][0]} for s in sentences],
             )
             ClusterMember.objects.bulk_create(
                 [
-                    ClusterMember(run=run, cluster=item, idea_id=ideas[m].pk, centrality=c)
+                    ClusterMember(
+                        run=run, cluster=item, idea_id=members[m][0], answer_id=members[m][1], centrality=c
+                    )
                     for m, c in zip(group.members, group.centrality, strict=True)
                 ]
             )
@@ -324,7 +351,7 @@ def cluster_compute(*, run: ClusterRun) -> ClusterRun:
         ClusterRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,
             progress=100,
-            idea_count=len(ideas),
+            idea_count=len(members),
             finished_at=finished,
             seconds=(finished - started).total_seconds(),
         )
@@ -354,15 +381,10 @@ def cluster_member_move(*, actor: Any, member: ClusterMember, target: Cluster) -
     return current
 
 
-@transaction.atomic
-def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, title: str) -> Measure:
-    """Turn a cluster into a draft (unpublished) measure with its ideas linked, for the office to edit."""
-    authorize(actor, "insights.edit_cluster", cluster)
-    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    if current.measure_id is not None:
-        raise ValidationError({"title": _("This cluster has already become a measure.")})
+def _cluster_ideas_and_domains(cluster: Cluster) -> tuple[list[Idea], list[Domain]]:
+    """A cluster's ideas still in play, and the (at most three) domains most of them carry."""
     ideas = list(
-        Idea.objects.filter(pk__in=ClusterMember.objects.filter(cluster=current).values("idea_id"))
+        Idea.objects.filter(pk__in=ClusterMember.objects.filter(cluster=cluster).values("idea_id"))
         .filter(status__in=COMPARED_STATUSES)
         .order_by("pk")
     )
@@ -372,12 +394,27 @@ def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, 
     domains = list(Domain.objects.filter(pk__in=[d for d, _n in counts.most_common(3)]))
     if not domains:
         raise ValidationError({"title": _("The ideas of this cluster have no domain of life to take over.")})
-    sentences = " ".join(item["text"] for item in current.summary)
+    return ideas, domains
+
+
+def _cluster_summary(cluster: Cluster) -> str:
+    sentences = " ".join(item["text"] for item in cluster.summary)
+    return (sentences or ", ".join(cluster.terms))[:1000]
+
+
+@transaction.atomic
+def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, title: str) -> Measure:
+    """Turn a cluster into a draft (unpublished) measure with its ideas linked, for the office to edit."""
+    authorize(actor, "insights.edit_cluster", cluster)
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if current.measure_id is not None:
+        raise ValidationError({"title": _("This cluster has already become a measure.")})
+    ideas, domains = _cluster_ideas_and_domains(current)
     measure = strategy.measure_create(
         actor=actor,
         strategy=strategy_obj,
         title=title,
-        summary=(sentences or ", ".join(current.terms))[:1000],
+        summary=_cluster_summary(current),
         domains=domains,
         is_published=False,
     )
@@ -386,3 +423,23 @@ def cluster_to_measure(*, actor: Any, cluster: Cluster, strategy_obj: Strategy, 
     current.measure = measure
     current.save(update_fields=["measure"])
     return measure
+
+
+@transaction.atomic
+def cluster_to_goal(*, actor: Any, cluster: Cluster, title: str) -> Goal:
+    """Turn a cluster into a draft (unpublished) goal of the strategy, drawn from the cluster's ideas.
+
+    Unlike a measure's link, drawing a goal from ideas does not mark them adopted: a goal is a direction,
+    not yet something the county does.
+    """
+    authorize(actor, "insights.edit_cluster", cluster)
+    current = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    if current.goal_id is not None:
+        raise ValidationError({"title": _("This cluster has already become a goal.")})
+    ideas, domains = _cluster_ideas_and_domains(current)
+    goal = strategy.goal_create(
+        actor=actor, title=title, summary=_cluster_summary(current), domains=domains, ideas=ideas
+    )
+    current.goal = goal
+    current.save(update_fields=["goal"])
+    return goal

@@ -19,6 +19,7 @@ from smartregion.core.signals import rows_written
 from smartregion.events.models import Event
 from smartregion.participation.models import Comment, Idea, Process
 from smartregion.strategy.models import Measure
+from smartregion.surveys.models import Answer, SurveyEvent
 
 from . import index, tasks
 from .models import SearchKind
@@ -28,6 +29,7 @@ KINDS: dict[type, str] = {
     Comment: SearchKind.COMMENT,
     Measure: SearchKind.MEASURE,
     Event: SearchKind.EVENT,
+    Answer: SearchKind.ANSWER,
 }
 
 
@@ -66,6 +68,19 @@ def _process_saved(
         transaction.on_commit(partial(tasks.search_index_process.enqueue, process_id=instance.pk))
 
 
+def _survey_changed(
+    sender: type, instance: SurveyEvent, raw: bool = False, created: bool = False, **kwargs: Any
+) -> None:
+    # The surveys' services change visibility, results and hidden answers with UPDATE statements, but
+    # record each change as a SurveyEvent: its free texts become searchable once the results are published
+    # and leave the public index when they are withdrawn, hidden or the survey becomes a draft.
+    if raw or not created:
+        return
+    answer_id = instance.data.get("answer") if isinstance(instance.data, dict) else None
+    ids = [answer_id] if isinstance(answer_id, int) else index.survey_answer_ids(instance.survey_id)
+    schedule(SearchKind.ANSWER, ids)
+
+
 def _rows_written(sender: type, ids: list[int], **kwargs: Any) -> None:
     if sender in KINDS:
         schedule(KINDS[sender], list(ids))
@@ -77,4 +92,5 @@ def connect() -> None:
         post_save.connect(_saved, sender=model, dispatch_uid=f"insights_saved_{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"insights_deleted_{model.__name__}")
     post_save.connect(_process_saved, sender=Process, dispatch_uid="insights_process_saved")
+    post_save.connect(_survey_changed, sender=SurveyEvent, dispatch_uid="insights_survey_changed")
     rows_written.connect(_rows_written, dispatch_uid="insights_rows_written")

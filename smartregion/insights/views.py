@@ -29,7 +29,9 @@ from smartregion.strategy.models import Domain
 from . import selectors, services, summary
 from .forms import (
     BriefingFilter,
+    ClusterRunForm,
     DomainsForm,
+    GoalForm,
     MeasureForm,
     MergeForm,
     MoveForm,
@@ -185,12 +187,25 @@ def clusterings(request: HttpRequest, slug: str) -> HttpResponse:
     """The clusterings of a process; the office starts a new one here."""
     permitted_user(request, "insights.view_clusters")
     process = _process(slug)
+    questions = selectors.clusterable_questions(process=process)
+    form = ClusterRunForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST":
         user = permitted_user(request, "insights.run_clustering", process)
-        run = services.cluster_run_start(actor=user, process=process)
-        return redirect(reverse("insights:clustering", args=[run.pk]))
+        if form.is_valid():
+            try:
+                run = services.cluster_run_start(
+                    actor=user,
+                    process=process,
+                    clusters=form.cleaned_data["clusters"],
+                    question=form.cleaned_data["question"],
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                return redirect(reverse("insights:clustering", args=[run.pk]))
     runs = list(selectors.cluster_runs(process=process)[:20])
-    return render(request, "insights/ml/clusterings.html", {"process": process, "runs": runs})
+    context = {"process": process, "runs": runs, "form": form}
+    return render(request, "insights/ml/clusterings.html", context, status=400 if form.errors else 200)
 
 
 def _run(pk: int) -> ClusterRun:
@@ -211,6 +226,7 @@ def clustering(request: HttpRequest, pk: int) -> HttpResponse:
         "choices": choices,
         "may_edit": user.has_perm("insights.edit_cluster", run),
         "measure_form": MeasureForm(),
+        "goal_form": GoalForm(),
     }
     return render(request, "insights/ml/clustering.html", context)
 
@@ -231,9 +247,9 @@ def clustering_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @ratelimit(key="user", rate=POST_RATE, method="POST", block=True)
 def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Rename a cluster, move one of its ideas elsewhere, or turn it into a draft measure."""
+    """Rename a cluster, move one of its ideas elsewhere, or turn it into a draft measure or goal."""
     permitted_user(request, "insights.view_clusters")
-    cluster = get_object_or_404(Cluster.objects.select_related("run__process", "measure"), pk=pk)
+    cluster = get_object_or_404(Cluster.objects.select_related("run__process", "measure", "goal"), pk=pk)
     user = permitted_user(request, "insights.edit_cluster", cluster)
     back = reverse("insights:clustering", args=[cluster.run_id]) + f"#cluster-{cluster.pk}"
     action = request.POST.get("action")
@@ -243,6 +259,8 @@ def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "move":
         choices = [(c.pk, c.name) for c in Cluster.objects.filter(run_id=cluster.run_id)]
         form = MoveForm(request.POST, choices=choices)
+    elif action == "goal":
+        form = GoalForm(request.POST)
     else:
         form = MeasureForm(request.POST)
     if form.is_valid():
@@ -255,6 +273,13 @@ def cluster_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 target = get_object_or_404(Cluster, pk=form.cleaned_data["target"])
                 services.cluster_member_move(actor=user, member=member, target=target)
                 messages.success(request, _("The idea is moved to “%(name)s”.") % {"name": target.name})
+            elif action == "goal":
+                goal = services.cluster_to_goal(actor=user, cluster=cluster, title=form.cleaned_data["title"])
+                messages.success(
+                    request,
+                    _("The draft goal “%(title)s” is created from the ideas of the cluster.")
+                    % {"title": goal.title},
+                )
             else:
                 measure = services.cluster_to_measure(
                     actor=user,

@@ -394,6 +394,30 @@ def idea_edit_by_moderation(
     return current
 
 
+@transaction.atomic
+def idea_domains_assign(*, actor: User, idea: Idea, domains: Iterable[Any]) -> Idea:
+    """File an idea under domains of life (a moderator deciding a category suggestion).
+
+    Filing is not an edit of what the author wrote: the idea keeps its moderation note and the author is
+    not told, unlike ``idea_edit_by_moderation``. The change is recorded in the idea's history for staff.
+    """
+    authorize(actor, "participation.redact_idea", idea)
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    current = Idea.objects.select_for_update(of=("self",)).get(pk=idea.pk)
+    previous = sorted(domain.slug for domain in current.domains.all())
+    current.domains.set(domains)
+    IdeaEvent.objects.create(
+        idea=current,
+        actor=actor,
+        kind=IdeaEvent.Kind.EDITED,
+        data={"previous_domains": previous, "domains": sorted(domain.slug for domain in domains)},
+    )
+    pages_changed(PAGES)
+    return current
+
+
 def _recount_supports(*idea_ids: int) -> None:
     counts = (
         Support.objects.filter(idea_id=OuterRef("pk")).values("idea_id").annotate(n=Count("pk")).values("n")

@@ -36,9 +36,12 @@ class StrategyInline(admin.TabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
-    list_display = ("title", "position")
+    list_display = ("title", "is_published", "position")
+    list_filter = ("is_published",)
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("domains",)
+    # Ids, not a list of every idea of the region.
+    raw_id_fields = ("ideas",)
     inlines = [StrategyInline]
 
 

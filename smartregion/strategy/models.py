@@ -40,6 +40,11 @@ class Goal(TimeStampedModel):
     domains = models.ManyToManyField(
         Domain, verbose_name=_("domains of life"), related_name="goals", blank=True
     )
+    # A draft (made from a cluster of ideas) is for the office until it publishes it.
+    is_published = models.BooleanField(_("published"), default=True)
+    ideas = models.ManyToManyField(
+        "participation.Idea", verbose_name=_("ideas it was drawn from"), related_name="+", blank=True
+    )
 
     class Meta:
         verbose_name = _("goal")

@@ -101,8 +101,9 @@ def _status_counts(measures: list[Measure]) -> list[StatusCount]:
 def strategy_tree(*, viewer: Any) -> StrategyTree:
     """The whole strategy as the viewer may see it, in five queries whatever its size.
 
-    Goals and strategies are public; measures are filtered per viewer. The counts are taken from the
-    prefetched rows, which the page lists anyway, rather than asked of the database a second time.
+    Published goals and their strategies are public (a draft goal is the office's); measures are filtered
+    per viewer. The counts are taken from the prefetched rows, which the page lists anyway, rather than
+    asked of the database a second time.
     """
     measures = (
         measure_list(viewer=viewer).order_by("title", "pk").prefetch_related("domains", "municipalities")
@@ -110,8 +111,10 @@ def strategy_tree(*, viewer: Any) -> StrategyTree:
     strategies = Strategy.objects.order_by("position", "title").prefetch_related(
         Prefetch("measures", queryset=measures)
     )
-    goals = Goal.objects.order_by("position", "title").prefetch_related(
-        Prefetch("strategies", queryset=strategies)
+    goals = (
+        Goal.objects.filter(is_published=True)
+        .order_by("position", "title")
+        .prefetch_related(Prefetch("strategies", queryset=strategies))
     )
     nodes: list[GoalNode] = []
     everything: list[Measure] = []

@@ -1,4 +1,4 @@
-"""Writes for the strategy: measures and the ideas they take up. Each service asks the permission rules
+"""Writes for the strategy: goals, measures and the ideas they take up. Each service asks the permission rules
 (strategy/rules.py) itself and records what it changed in the measure's audit history."""
 
 from collections.abc import Iterable
@@ -18,7 +18,7 @@ from smartregion.participation import services as participation
 from smartregion.participation.models import Idea, IdeaStatus
 
 from . import tasks
-from .models import Domain, IdeaLink, Measure, MeasureEvent, Strategy
+from .models import Domain, Goal, IdeaLink, Measure, MeasureEvent, Strategy
 
 # Ideas a measure can take up: public and not yet decided otherwise.
 LINKABLE_IDEA_STATUSES = (IdeaStatus.PUBLISHED, IdeaStatus.UNDER_ASSESSMENT, IdeaStatus.ADOPTED)
@@ -33,26 +33,27 @@ def record(
     )
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify_de(title)[:180] or "massnahme"
+def _unique_slug(title: str, model: type[Measure | Goal] = Measure) -> str:
+    base = slugify_de(title)[:180] or ("ziel" if model is Goal else "massnahme")
     slug, n = base, 2
-    while Measure.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
 
-def _save_with_free_slug(measure: Measure, attempts: int = 5) -> None:
-    """Insert a new measure; when a measure of the same title took the slug meanwhile (the unique
+def _save_with_free_slug(item: Measure | Goal, attempts: int = 5) -> None:
+    """Insert a new measure or goal; when one of the same title took the slug meanwhile (the unique
     constraint decides), take the next free one."""
+    model = type(item)
     for attempt in range(attempts):
         try:
             with transaction.atomic():
-                measure.save()
+                item.save()
             return
         except IntegrityError:
-            if attempt == attempts - 1 or not Measure.objects.filter(slug=measure.slug).exists():
+            if attempt == attempts - 1 or not model.objects.filter(slug=item.slug).exists():
                 raise
-            measure.slug = _unique_slug(measure.title)
+            item.slug = _unique_slug(item.title, model)
 
 
 def _check_scope(actor: Any, municipalities: list[Any]) -> None:
@@ -96,6 +97,30 @@ def measure_create(
     measure.municipalities.set(municipalities)
     record(measure, actor=actor, kind=MeasureEvent.Kind.CREATED, after={"title": measure.title})
     return measure
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    actor: Any,
+    title: str,
+    summary: str,
+    domains: Iterable[Domain],
+    ideas: Iterable[Idea] = (),
+    is_published: bool = False,
+) -> Goal:
+    """A new goal of the strategy, a draft unless published, with the ideas it was drawn from."""
+    authorize(actor, "strategy.add_goal")
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Please choose at least one domain of life.")})
+    goal = Goal(title=title.strip(), summary=summary.strip(), is_published=is_published)
+    goal.slug = _unique_slug(goal.title, Goal)
+    goal.full_clean(exclude=["slug"])
+    _save_with_free_slug(goal)
+    goal.domains.set(domains)
+    goal.ideas.set(list(ideas))
+    return goal
 
 
 @transaction.atomic

@@ -15,8 +15,8 @@ from smartregion.insights.models import (
     RunStatus,
     SuggestionStatus,
 )
-from smartregion.participation.models import Idea, IdeaStatus, Support
-from smartregion.strategy.models import IdeaLink, Measure
+from smartregion.participation.models import Idea, IdeaStatus, Notification, Support
+from smartregion.strategy.models import Goal, IdeaLink, Measure
 
 from ..factories import UserFactory
 from ..participation.factories import DomainFactory, IdeaFactory, ProcessFactory
@@ -149,7 +149,9 @@ def _count(client, url):
     return len(captured.captured_queries)
 
 
-def test_suggestions_are_trained_made_and_accepted_in_one_click(client, signed_in, process, domains):
+def test_suggestions_are_trained_made_and_accepted_in_one_click(
+    client, signed_in, process, domains, django_capture_on_commit_callbacks
+):
     _labelled(process, domains)
     stored = services.category_model_train(process=process)
     assert stored is not None
@@ -170,12 +172,21 @@ def test_suggestions_are_trained_made_and_accepted_in_one_click(client, signed_i
     page = client.get(reverse("insights:suggestions")).content.decode()
     assert "Glasfaser für Mayen" in page
     assert "Digitales" in page
-    response = client.post(reverse("insights:suggestion_decide", args=[suggestion.pk]), {"action": "accept"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insights:suggestion_decide", args=[suggestion.pk]), {"action": "accept"}
+        )
     assert response.status_code == 302
     assert domains["digitales"] in wrong.domains.all()
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.decided_by) == (SuggestionStatus.ACCEPTED, moderator)
-    assert wrong.events.filter(kind="moderated").exists()  # the moderation service recorded it
+    # Filed under a domain, recorded for staff; not a moderation edit: no note, the author is not told.
+    event = wrong.events.get(kind="edited")
+    assert event.data == {"previous_domains": ["umwelt"], "domains": ["digitales"]}
+    assert not wrong.events.filter(kind="moderated").exists()
+    wrong.refresh_from_db()
+    assert wrong.moderation_note == ""
+    assert not Notification.objects.filter(idea=wrong).exists()
     # A decided suggestion is not asked again, even after retraining.
     assert services.suggestions_make(process=process, ideas=[wrong]) == 0
 
@@ -258,6 +269,52 @@ def test_the_office_clusters_renames_moves_and_makes_a_draft_measure(  # noqa: P
         {"action": "measure", "title": "Noch einmal", "strategy": strategy.pk},
     )
     assert again.status_code == 400
+
+
+def test_the_office_chooses_the_number_of_clusters_within_bounds(
+    client, signed_in, process, domains, django_capture_on_commit_callbacks
+):
+    _labelled(process, domains, count=12)
+    signed_in("program_office")
+    url = reverse("insights:clusterings", args=[process.slug])
+    for wrong in ("1", "26", "viele"):
+        refused = client.post(url, {"clusters": wrong}, HTTP_ACCEPT_LANGUAGE="de")
+        assert refused.status_code == 400
+        assert "Anzahl der Gruppen" in refused.content.decode()
+    assert not ClusterRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"clusters": "7"})
+    run = ClusterRun.objects.get()
+    assert (run.requested_clusters, run.status) == (7, RunStatus.DONE)
+    assert Cluster.objects.filter(run=run).count() == 7
+
+
+def test_a_cluster_becomes_a_draft_goal_drawn_from_its_ideas(
+    client, signed_in, process, domains, django_capture_on_commit_callbacks
+):
+    _labelled(process, domains, count=12)
+    signed_in("program_office")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("insights:clusterings", args=[process.slug]), {"clusters": ""})
+    run = ClusterRun.objects.get()
+    assert run.requested_clusters is None  # chosen by the server
+    cluster = Cluster.objects.filter(run=run).first()
+    url = reverse("insights:cluster_edit", args=[cluster.pk])
+    response = client.post(url, {"action": "goal", "title": "Sicher unterwegs"})
+    assert response.status_code == 302
+    goal = Goal.objects.get(title="Sicher unterwegs")
+    members = set(ClusterMember.objects.filter(cluster=cluster).values_list("idea_id", flat=True))
+    assert not goal.is_published
+    assert set(goal.ideas.values_list("pk", flat=True)) == members
+    assert goal.domains.exists()
+    # A goal is a direction: its ideas are not marked adopted, and the public does not see the draft.
+    assert not Idea.objects.filter(pk__in=members, status=IdeaStatus.ADOPTED).exists()
+    assert "Sicher unterwegs" not in client.get("/api/v1/goals").content.decode()
+    page = client.get(reverse("insights:clustering", args=[run.pk])).content.decode()
+    assert "Sicher unterwegs" in page
+    again = client.post(url, {"action": "goal", "title": "Noch ein Ziel"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert again.status_code == 400
+    assert "bereits ein Ziel" in again.content.decode()
 
 
 def test_moderators_read_clusters_but_do_not_run_them(client, signed_in, process):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from smartregion.insights import search
 from smartregion.insights.index import index_rebuild
-from smartregion.insights.models import SearchEntry, SearchKind
+from smartregion.insights.models import SearchEntry, SearchKind, SearchTerm, entry_id
 from smartregion.insights.selectors import search_everything, similar_ideas
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import IdeaStatus
@@ -132,7 +132,7 @@ def test_rebuild_restores_a_lost_index(make_idea, make_measure, make_event):
     make_event(title="Solarwerkstatt", summary="Photovoltaik selbst planen")
     SearchEntry.objects.all().delete()
     assert search_everything(q="Solar").results == []
-    assert index_rebuild() == {"idea": 1, "comment": 0, "measure": 1, "event": 1}
+    assert index_rebuild() == {"idea": 1, "comment": 0, "measure": 1, "event": 1, "answer": 0}
     assert {result.kind for result in search_everything(q="Solar").results} == {"idea", "measure", "event"}
 
 
@@ -149,7 +149,7 @@ def test_the_search_page_ranks_all_kinds_with_highlighted_escaped_snippets(
     assert "<mark>Radwege</mark> &lt;b&gt;sicher&lt;/b&gt; machen" in html
     assert "Licht &amp; Markierungen" in html
     found = search_everything(q="Radweg")
-    assert found.counts == {"idea": 1, "comment": 1, "measure": 1, "event": 1}
+    assert found.counts == {"idea": 1, "comment": 1, "measure": 1, "event": 1, "answer": 0}
     assert len(found.results) == 4
     only = search_everything(q="Radweg", kind=SearchKind.MEASURE)
     assert [result.kind for result in only.results] == ["measure"]
@@ -199,3 +199,68 @@ def test_similar_ideas_are_ranked_public_ideas_of_the_same_process(make_idea, pr
     assert "Bücherei länger öffnen" not in found
     assert all(not title.startswith(("Verborgen", "Anderes")) for title in found)
     assert similar_ideas(process=process, text="und oder") == []
+
+
+def _documents(*terms: str) -> dict[str, int]:
+    return dict(SearchTerm.objects.filter(term__in=terms).values_list("term", "documents"))
+
+
+def test_the_vocabulary_counts_the_documents_of_each_term(make_idea):
+    first = make_idea("Radweg Radweg beleuchten", "Der Radweg ist dunkel.")
+    make_idea("Radweg verbreitern", "Mehr Platz.")
+    # A term counts once per document, however often it occurs there.
+    assert _documents("radweg", "beleucht", "verbreit") == {"radweg": 2, "beleucht": 1, "verbreit": 1}
+    first.title, first.body = "Bänke aufstellen", "Zum Ausruhen."
+    first.save()
+    assert _documents("radweg", "beleucht", "bank") == {"radweg": 1, "beleucht": 0, "bank": 1}
+    first.delete()
+    assert _documents("radweg", "bank") == {"radweg": 1, "bank": 0}
+    index_rebuild()
+    assert _documents("radweg", "verbreit") == {"radweg": 1, "verbreit": 1}
+
+
+def test_similar_ideas_find_candidates_by_the_rarest_known_terms(make_idea, monkeypatch):
+    for n in range(6):
+        make_idea(f"Radweg Nummer {n}", "Der Radweg braucht Beleuchtung.")
+    make_idea("Mitfahrbank am Marktplatz", "Eine Mitfahrbank für Kottenheim.")
+    monkeypatch.setattr(search, "SIMILAR_CANDIDATES", 3)
+    query = search.similar_query("Mitfahrbank und Radweg mit Beleuchtung, Zauberwortgibtesnicht")
+    # Rarest first; enough candidates after two terms; a term no document holds is left out.
+    assert query.match == ("mitfahrbank", "beleucht")
+    assert query.rank == ("mitfahrbank", "beleucht", "radweg")
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_public_vectors_in_a_narrow_table_narrowed_by_kind_and_process(
+    make_idea, make_measure, process
+):
+    from django.db import connection
+
+    from ..participation.factories import ProcessFactory
+
+    idea = make_idea("Carsharing im Dorf", "Ein Auto für alle.")
+    make_idea("Carsharing versteckt", status=IdeaStatus.HIDDEN)
+    other = make_idea("Carsharing anderswo", process=ProcessFactory())
+    measure = make_measure("Carsharing fördern")
+
+    def side_ids() -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM insights_searchvector")
+            return {row[0] for row in cursor.fetchall()}
+
+    expected = {entry_id("idea", idea.pk), entry_id("idea", other.pk), entry_id("measure", measure.pk)}
+    assert side_ids() == expected  # the hidden idea is not there
+    assert [hit.object_id for hit in search.match(["carsharing"], kind="idea", process_id=process.pk)] == [
+        idea.pk
+    ]
+    assert [hit.object_id for hit in search.match(["carsharing"], kind="measure")] == [measure.pk]
+    assert search.match_everything(["carsharing"]).counts == {
+        "idea": 2,
+        "comment": 0,
+        "measure": 1,
+        "event": 0,
+        "answer": 0,
+    }
+    idea.status = IdeaStatus.HIDDEN
+    idea.save()
+    assert side_ids() == expected - {entry_id("idea", idea.pk)}

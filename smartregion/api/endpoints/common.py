@@ -73,6 +73,13 @@ def envelope(request: HttpRequest, page: Page, count: int) -> dict[str, Any]:
 
 
 LIMIT_DESCRIPTION = f"Einträge je Seite, 1–{MAX_LIMIT} (Vorgabe {DEFAULT_LIMIT})"
+SEARCH_DESCRIPTION = (
+    "Volltextsuche (deutsche Wortformen, alle Wörter), nach Relevanz geordnet; "
+    "höchstens die 1000 besten Treffer"
+)
+# With a search, lists are ordered by the place in the index's ranking (insights.search.ranked).
+RELEVANCE = ("relevance", ("search_position", "id"))
+RELEVANCE_KINDS: dict[str, type] = {"search_position": int, "id": int}
 
 
 def known_slugs(**filters: tuple[str | None, QuerySet[Any]]) -> None:

@@ -17,6 +17,8 @@ from pydantic_core import PydanticCustomError
 from smartregion.events import selectors
 from smartregion.events.apps import PAGES
 from smartregion.events.models import EventFormat
+from smartregion.insights import search
+from smartregion.insights.models import SearchKind
 from smartregion.network.models import Municipality
 from smartregion.participation.models import Process
 
@@ -24,7 +26,18 @@ from ..event_schemas import EventDetailOut, EventList
 from ..pagination import MAX_LIMIT, keyset_page
 from ..problems import ApiProblem
 from ..schemas import Cursor, Slug
-from .common import LIMIT_DESCRIPTION, PUBLIC, READ_ERRORS, cached, envelope, known_slugs, page_limit
+from .common import (
+    LIMIT_DESCRIPTION,
+    PUBLIC,
+    READ_ERRORS,
+    RELEVANCE,
+    RELEVANCE_KINDS,
+    SEARCH_DESCRIPTION,
+    cached,
+    envelope,
+    known_slugs,
+    page_limit,
+)
 
 router = Router(tags=["Veranstaltungen"])
 
@@ -53,6 +66,7 @@ class EventQuery(Schema):
     starts_until: Day | None = NinjaField(
         default=None, alias="to", description="Beginnt an diesem Tag oder früher (JJJJ-MM-TT)"
     )
+    q: Slug | None = NinjaField(default=None, description=SEARCH_DESCRIPTION)
     cursor: Cursor | None = None
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 
@@ -89,13 +103,12 @@ def events(request: HttpRequest, query: Query[EventQuery]) -> Any:
         starts_from=query.starts_from,
         starts_until=query.starts_until,
     )
+    sort, order, kinds = "starts_at", ORDER, {"starts_at": datetime, "id": int}
+    if query.q:
+        rows = search.ranked(rows, query.q, kind=SearchKind.EVENT)
+        (sort, order), kinds = RELEVANCE, RELEVANCE_KINDS
     page = keyset_page(
-        rows,
-        sort="starts_at",
-        order=ORDER,
-        kinds={"starts_at": datetime, "id": int},
-        cursor=query.cursor,
-        limit=page_limit(query.limit),
+        rows, sort=sort, order=order, kinds=kinds, cursor=query.cursor, limit=page_limit(query.limit)
     )
     return {**envelope(request, page, rows.count()), "ical": _calendar_feed(request, query)}
 

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
+from smartregion.insights import search
+from smartregion.insights.models import SearchKind
 from smartregion.network.models import Municipality
 from smartregion.program import selectors as program_selectors
 from smartregion.program.models import ZERO, FundingSource, Indicator
@@ -27,7 +29,18 @@ from ..schemas import (
     Slug,
     StrategyOut,
 )
-from .common import LIMIT_DESCRIPTION, PUBLIC, READ_ERRORS, cached, envelope, known_slugs, page_limit
+from .common import (
+    LIMIT_DESCRIPTION,
+    PUBLIC,
+    READ_ERRORS,
+    RELEVANCE,
+    RELEVANCE_KINDS,
+    SEARCH_DESCRIPTION,
+    cached,
+    envelope,
+    known_slugs,
+    page_limit,
+)
 
 router = Router(tags=["Strategie und Programm"])
 
@@ -41,13 +54,17 @@ def domains(request: HttpRequest) -> Any:
 @router.get("/goals", response={200: list[GoalOut], **READ_ERRORS}, summary="Ziele")
 @cached(PAGES)
 def goals(request: HttpRequest) -> Any:
-    return Goal.objects.prefetch_related("domains").order_by("position", "title")
+    return Goal.objects.filter(is_published=True).prefetch_related("domains").order_by("position", "title")
 
 
 @router.get("/strategies", response={200: list[StrategyOut], **READ_ERRORS}, summary="Strategien")
 @cached(PAGES)
 def strategies(request: HttpRequest) -> Any:
-    return Strategy.objects.select_related("goal").order_by("goal__position", "position", "title")
+    return (
+        Strategy.objects.filter(goal__is_published=True)
+        .select_related("goal")
+        .order_by("goal__position", "position", "title")
+    )
 
 
 class MeasureQuery(Schema):
@@ -55,6 +72,7 @@ class MeasureQuery(Schema):
     strategy: Slug | None = NinjaField(default=None, description="Kurzname einer Strategie")
     domain: Slug | None = NinjaField(default=None, description="Kurzname eines Lebensbereichs")
     municipality: Slug | None = NinjaField(default=None, description="Kurzname einer Kommune")
+    q: Slug | None = NinjaField(default=None, description=SEARCH_DESCRIPTION)
     cursor: Cursor | None = None
     limit: int | None = NinjaField(default=None, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
 
@@ -84,8 +102,18 @@ def measures(request: HttpRequest, query: Query[MeasureQuery]) -> Any:
         rows = rows.filter(domains__slug=query.domain)
     if query.municipality:
         rows = rows.filter(municipalities__slug=query.municipality)
+    sort: str = "id"
+    order: tuple[str, ...] = ("id",)
+    if query.q:
+        rows = search.ranked(rows, query.q, kind=SearchKind.MEASURE)
+        sort, order = RELEVANCE
     page = keyset_page(
-        rows, sort="id", order=("id",), kinds={"id": int}, cursor=query.cursor, limit=page_limit(query.limit)
+        rows,
+        sort=sort,
+        order=order,
+        kinds=RELEVANCE_KINDS,
+        cursor=query.cursor,
+        limit=page_limit(query.limit),
     )
     return envelope(request, page, rows.count())
 
