@@ -67,10 +67,10 @@ def main() -> None:
     django.setup()
     import numpy as np
 
+    from smartregion.insights.analyses import single_threaded
     from smartregion.insights.categories import CategoryClassifier
     from smartregion.insights.clustering import cluster
     from smartregion.insights.management.commands.evaluate_duplicates import variant
-    from smartregion.insights.services import single_threaded
     from smartregion.insights.summary import summarize
 
     with DATA.open(encoding="utf-8", newline="") as stream:

@@ -17,11 +17,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from .models import MAX_CLUSTERS
 from .summary import document_frequencies, keywords, stem_counts, top_terms
 from .text import StemAnalyzer
 
 SILHOUETTE_SAMPLE = 2000
-MAX_CLUSTERS = 25
 Progress = Callable[[int], None]
 
 

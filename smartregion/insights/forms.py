@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from smartregion.strategy.models import Domain, Strategy
 from smartregion.surveys.models import Question
 
-from .clustering import MAX_CLUSTERS
-from .models import SearchKind
-from .services import MIN_CLUSTERS
+from .models import MAX_CLUSTERS, MIN_CLUSTERS, SearchKind
 
 MERGE_REASON = _("This idea says the same as another one; its supports were carried over.")
 

@@ -122,6 +122,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+# The office may ask for this many clusters (without a number, the clustering chooses within the same bounds).
+MIN_CLUSTERS = 2
+MAX_CLUSTERS = 25
+
+
 class ClusterRun(models.Model):
     """One clustering of a process's ideas, started by the office and computed by a task."""
 

@@ -1,6 +1,9 @@
 """Background work of the insights: the office's analyses, and keeping the search index in step with the
 content. Tasks take ids and are idempotent: they read the content afresh, so a doubled or late run stores
-the same."""
+the same.
+
+The analyses import ``insights.analyses`` when they run: web workers import this module to enqueue, and
+must not load the numeric libraries with it (``tests/core/test_web_worker_imports.py``)."""
 
 from django_tasks import task
 
@@ -16,43 +19,51 @@ INSIGHTS_QUEUE = "insights"
 @task(queue_name=INSIGHTS_QUEUE)
 def idea_analyse(*, idea_id: int) -> int:
     """A new idea: pair it with likely duplicates, suggest domains, retrain the process's model when due."""
+    from . import analyses
+
     idea = Idea.objects.filter(pk=idea_id).select_related("process").first()
     if idea is None:
         return 0
     found = 0
     if idea.status in services.COMPARED_STATUSES:
-        found = services.duplicates_find(process=idea.process, only=[idea.pk])
-    if services.category_model_needs_training(idea.process):
+        found = analyses.duplicates_find(process=idea.process, only=[idea.pk])
+    if analyses.category_model_needs_training(idea.process):
         category_model_train.enqueue(process_id=idea.process_id)
-    services.suggestions_make(process=idea.process, ideas=[idea])
+    analyses.suggestions_make(process=idea.process, ideas=[idea])
     return found
 
 
 @task(queue_name=INSIGHTS_QUEUE)
 def category_model_train(*, process_id: int) -> int:
     """Train a new model version for a process, then suggest domains on its ideas that have none decided."""
+    from . import analyses
+
     process = Process.objects.get(pk=process_id)
-    if services.category_model_train(process=process) is None:
+    if analyses.category_model_train(process=process) is None:
         return 0
     ideas = (
         Idea.objects.filter(process=process)
         .exclude(status__in=("merged", "hidden"))
         .only("pk", "process_id", "title", "body")
     )
-    return services.suggestions_make(process=process, ideas=ideas)
+    return analyses.suggestions_make(process=process, ideas=ideas)
 
 
 @task(queue_name=INSIGHTS_QUEUE)
 def duplicates_scan(*, process_id: int) -> int:
     """Compare all ideas of a process with each other (after an import, or a new threshold)."""
-    return services.duplicates_find(process=Process.objects.get(pk=process_id))
+    from . import analyses
+
+    return analyses.duplicates_find(process=Process.objects.get(pk=process_id))
 
 
 @task(queue_name=INSIGHTS_QUEUE)
 def cluster_compute(*, run_id: int) -> str:
     """Compute a queued clustering run."""
+    from . import analyses
+
     run = ClusterRun.objects.get(pk=run_id)
-    return services.cluster_compute(run=run).status
+    return analyses.cluster_compute(run=run).status
 
 
 @task()

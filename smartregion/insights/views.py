@@ -26,7 +26,7 @@ from smartregion.participation.models import PUBLIC_IDEA_STATUSES, IdeaStatus, P
 from smartregion.participation.selectors import process_list
 from smartregion.strategy.models import Domain
 
-from . import selectors, services, summary
+from . import selectors, services
 from .forms import (
     BriefingFilter,
     ClusterRunForm,
@@ -322,7 +322,10 @@ def briefing(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.briefing_ideas(process=process, **filters).only("pk", "title", "body")[:BRIEFING_IDEAS]
     )
     texts = [idea_text(i.title, i.body) for i in ideas]
-    with services.single_threaded():
+    # The numeric libraries load in the worker that serves a briefing, not in every web worker.
+    from . import analyses, summary
+
+    with analyses.single_threaded():
         terms = summary.keywords(texts, top=12)
         sentences = [(s.text, ideas[s.source]) for s in summary.summarize(texts, count=3)]
     return render(

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from smartregion.accounts.demo import DEMO_PASSWORD
-from smartregion.insights import services
+from smartregion.insights import analyses
 from smartregion.insights.models import CategorySuggestion, Cluster, DuplicatePair, PairStatus
 from smartregion.participation.models import Idea, IdeaStatus
 from smartregion.strategy.models import Domain, IdeaLink, Measure
@@ -36,7 +36,7 @@ def test_a_moderator_merges_a_duplicate_from_the_queue(
     process = demo_data.process
     first = IdeaFactory(process=process, title="Radweg nach Weißenthurm", body=ORIGINAL)
     second = IdeaFactory(process=process, title="Radweg Weißenthurm", body=REPOST)
-    services.duplicates_find(process=process, only=[second.pk])
+    analyses.duplicates_find(process=process, only=[second.pk])
     pair = DuplicatePair.objects.get(first=first, second=second)
 
     audit = AxeAudit()
@@ -72,14 +72,14 @@ def test_a_moderator_accepts_a_suggested_domain(page: Page, live_server: LiveSer
     domains = _topic_domains()
     for topic, title, body in ideas(15):
         IdeaFactory(process=process, title=title, body=body, domains=[domains[topic]])
-    assert services.category_model_train(process=process) is not None
+    assert analyses.category_model_train(process=process) is not None
     idea = IdeaFactory(
         process=process,
         title="Glasfaser und WLAN für Mayen",
         body="In Mayen braucht es dringend Glasfaser und freies WLAN. Das Funkloch am Bahnhof stört sehr.",
         domains=[domains["umwelt"]],
     )
-    services.suggestions_make(process=process, ideas=[idea])
+    analyses.suggestions_make(process=process, ideas=[idea])
     suggestion = CategorySuggestion.objects.get(idea=idea)
 
     audit = AxeAudit()

@@ -4,7 +4,7 @@ clusterings with progress, briefings; German errors on bad input, constant query
 import pytest
 from django.urls import reverse
 
-from smartregion.insights import services
+from smartregion.insights import analyses
 from smartregion.insights.models import (
     CategorySuggestion,
     Cluster,
@@ -41,7 +41,7 @@ def domains(db):
 def _pair(process, **fields):
     first = IdeaFactory(process=process, title="Radweg B9", body=ORIGINAL)
     second = IdeaFactory(process=process, title="Radweg an der B9", body=REPOST)
-    services.duplicates_find(process=process, only=[second.pk])
+    analyses.duplicates_find(process=process, only=[second.pk])
     return DuplicatePair.objects.get(first=first, second=second)
 
 
@@ -113,7 +113,7 @@ def test_dismissed_pairs_stay_dismissed(client, signed_in, process):
     client.post(reverse("insights:duplicate_decide", args=[pair.pk]), {"action": "dismiss"})
     pair.refresh_from_db()
     assert pair.status == PairStatus.DISMISSED
-    services.duplicates_find(process=process)
+    analyses.duplicates_find(process=process)
     assert DuplicatePair.objects.get().status == PairStatus.DISMISSED
     again = client.post(reverse("insights:duplicate_decide", args=[pair.pk]), {"action": "dismiss"})
     assert again.status_code == 302
@@ -123,13 +123,13 @@ def test_dismissed_pairs_stay_dismissed(client, signed_in, process):
 def test_queue_queries_do_not_grow(client, signed_in, process, domains, name):
     signed_in("moderator")
     _labelled(process, domains, count=7)
-    services.category_model_train(process=process)
+    analyses.category_model_train(process=process)
 
     def add_rows():
         pair = _pair(ProcessFactory(phase="active"))
         CategorySuggestion.objects.create(
             idea=pair.first,
-            model=services.category_model_current(process)[0],
+            model=analyses.category_model_current(process)[0],
             suggested=[[domains["umwelt"].pk, 0.9]],
         )
 
@@ -153,7 +153,7 @@ def test_suggestions_are_trained_made_and_accepted_in_one_click(
     client, signed_in, process, domains, django_capture_on_commit_callbacks
 ):
     _labelled(process, domains)
-    stored = services.category_model_train(process=process)
+    stored = analyses.category_model_train(process=process)
     assert stored is not None
     assert stored.version == 1
     assert stored.trained_on == 60
@@ -163,7 +163,7 @@ def test_suggestions_are_trained_made_and_accepted_in_one_click(
         body="In Mayen braucht es dringend Glasfaser und schnelles Internet. Das Funkloch am Bahnhof stört.",
         domains=[domains["umwelt"]],
     )
-    assert services.suggestions_make(process=process, ideas=[wrong]) == 1
+    assert analyses.suggestions_make(process=process, ideas=[wrong]) == 1
     suggestion = CategorySuggestion.objects.get(idea=wrong)
     assert suggestion.suggested[0][0] == domains["digitales"].pk
     assert 0 < suggestion.suggested[0][1] <= 1
@@ -188,12 +188,12 @@ def test_suggestions_are_trained_made_and_accepted_in_one_click(
     assert wrong.moderation_note == ""
     assert not Notification.objects.filter(idea=wrong).exists()
     # A decided suggestion is not asked again, even after retraining.
-    assert services.suggestions_make(process=process, ideas=[wrong]) == 0
+    assert analyses.suggestions_make(process=process, ideas=[wrong]) == 0
 
 
 def test_a_suggestion_is_corrected_or_dismissed(client, signed_in, process, domains):
     _labelled(process, domains)
-    services.category_model_train(process=process)
+    analyses.category_model_train(process=process)
     one, two = (
         IdeaFactory(
             process=process,
@@ -203,7 +203,7 @@ def test_a_suggestion_is_corrected_or_dismissed(client, signed_in, process, doma
         )
         for n in (1, 2)
     )
-    services.suggestions_make(process=process, ideas=[one, two])
+    analyses.suggestions_make(process=process, ideas=[one, two])
     first, second = CategorySuggestion.objects.order_by("idea_id")
     signed_in("moderator")
     url = reverse("insights:suggestion_decide", args=[first.pk])
@@ -223,8 +223,8 @@ def test_a_suggestion_is_corrected_or_dismissed(client, signed_in, process, doma
 
 def test_too_few_labels_train_nothing(process, domains):
     _labelled(process, domains, count=3)
-    assert services.category_model_train(process=process) is None
-    assert not services.category_model_needs_training(process)
+    assert analyses.category_model_train(process=process) is None
+    assert not analyses.category_model_needs_training(process)
 
 
 def test_the_office_clusters_renames_moves_and_makes_a_draft_measure(  # noqa: PLR0917 - fixtures
@@ -328,11 +328,11 @@ def test_clustering_page_queries_do_not_grow(client, signed_in, process, domains
     signed_in("program_office")
     _labelled(process, domains, count=5)
     small = ClusterRun.objects.create(process=process)
-    services.cluster_compute(run=small)
+    analyses.cluster_compute(run=small)
     url_small = reverse("insights:clustering", args=[small.pk])
     _labelled(process, domains, count=15)
     big = ClusterRun.objects.create(process=process)
-    services.cluster_compute(run=big)
+    analyses.cluster_compute(run=big)
     assert Cluster.objects.filter(run=big).count() >= 1
     assert _count(client, url_small) == _count(client, reverse("insights:clustering", args=[big.pk]))
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from smartregion.insights.analyses import single_threaded
 from smartregion.insights.categories import evaluate, read_labelled_csv
-from smartregion.insights.services import single_threaded
 
 
 def _columns(value: str) -> list[str]:

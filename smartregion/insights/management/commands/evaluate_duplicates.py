@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from smartregion.insights.analyses import single_threaded
 from smartregion.insights.duplicates import THRESHOLD, pairs_among
-from smartregion.insights.services import single_threaded
 from smartregion.insights.text import sentences
 
 # ../shared/data next to the checkout (a git worktree sits one level deeper, hence the second place).
