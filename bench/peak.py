@@ -271,7 +271,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 (one run, in order)
     )
     print(
         f"support check: {check.acknowledged:,} acknowledged, {check.stored_once:,} stored exactly once, "
-        f"{check.missing} missing: {'PASS' if check.ok else 'FAIL'}"
+        f"{check.missing} missing, {check.stored_unacknowledged} stored without acknowledgement; support "
+        f"counts grew by {check.count_growth:,}, {check.ideas_miscounted} ideas miscounted: "
+        f"{'PASS' if check.ok else 'FAIL'}"
     )
     bench.campaign_reset(campaign)
     return 0 if check.ok else 1
