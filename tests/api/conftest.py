@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from smartregion.accounts.models import Role
+from smartregion.api import services as tokens
 from smartregion.participation.models import IdeaStatus
 from smartregion.program import services as program_services
 from smartregion.program.models import Indicator, Milestone
@@ -67,3 +68,9 @@ def world(db, municipality, domain, program, make_measure, office):  # noqa: F81
 @pytest.fixture
 def api_client() -> Client:
     return Client(HTTP_HOST="testserver")
+
+
+def bearer_client(user) -> Client:
+    """A client that sends a fresh API token of ``user`` with every request."""
+    _token, secret = tokens.token_create(user=user, name="Test", lifetime_days=30)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -5,11 +5,9 @@ other origins (CORS) without credentials, writes are not."""
 import json
 
 import pytest
-from django.test import Client
-
-from smartregion.api import services as tokens
 
 from ..factories import UserFactory
+from .conftest import bearer_client
 
 pytestmark = pytest.mark.django_db
 BIG = 5 * 1024 * 1024
@@ -17,8 +15,7 @@ BIG = 5 * 1024 * 1024
 
 @pytest.fixture
 def bearer(db):
-    _token, secret = tokens.token_create(user=UserFactory(), name="Test", lifetime_days=30)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return bearer_client(UserFactory())
 
 
 def _problem(response, status):

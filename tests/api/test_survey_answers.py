@@ -9,12 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from smartregion.api import services as tokens
 from smartregion.participation.policy import RateLimit
 from smartregion.surveys.models import Answer, Response, Survey
 
 from ..factories import UserFactory
 from ..surveys.factories import full_survey, survey_process
+from .conftest import bearer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ def person(db):
 
 @pytest.fixture
 def bearer(person):
-    _token, secret = tokens.token_create(user=person, name="Umfrage-App", lifetime_days=30)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return bearer_client(person)
 
 
 @pytest.fixture
@@ -141,14 +140,11 @@ def test_answering_makes_the_same_number_of_queries_with_more_responses(bearer, 
     with CaptureQueriesContext(connection) as edit_few:
         assert _put(bearer, survey, _payload(q)).status_code == 200
     for _ in range(20):
-        other = UserFactory()
-        _token, secret = tokens.token_create(user=other, name="App", lifetime_days=30)
-        assert _put(Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), survey, _payload(q)).status_code == 201
+        assert _put(bearer_client(UserFactory()), survey, _payload(q)).status_code == 201
     with CaptureQueriesContext(connection) as many:
         assert _put(bearer, survey, _payload(q)).status_code == 200
-    other = UserFactory()
-    _token, secret = tokens.token_create(user=other, name="App", lifetime_days=30)
+    other = bearer_client(UserFactory())
     with CaptureQueriesContext(connection) as new:
-        assert _put(Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), survey, _payload(q)).status_code == 201
+        assert _put(other, survey, _payload(q)).status_code == 201
     assert len(new) == len(few)
     assert len(many) == len(edit_few)

@@ -11,6 +11,7 @@ from smartregion.participation.models import Comment, Idea, IdeaStatus, Support
 
 from ..factories import UserFactory
 from ..participation.factories import IdeaFactory, ProcessFactory
+from .conftest import bearer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,7 @@ def person(db):
 
 @pytest.fixture
 def bearer(person):
-    _token, secret = tokens.token_create(user=person, name="Test", lifetime_days=30)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return bearer_client(person)
 
 
 def _send(client, method, url, payload=None, **extra):
