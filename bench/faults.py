@@ -128,7 +128,7 @@ def world_create(*, citizens: int = 40, ideas: int = 30, office: int = 8) -> Wor
             store.update(
                 {
                     SESSION_KEY: str(person.pk),
-                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                    BACKEND_SESSION_KEY: "smartregion.accounts.backends.AuthenticationBackend",
                     HASH_SESSION_KEY: person.get_session_auth_hash(),
                 }
             )

@@ -558,7 +558,7 @@ def supporters_sign_in(*, count: int) -> list[Supporter]:
     for person in people:
         data = {
             SESSION_KEY: str(person.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "smartregion.accounts.backends.AuthenticationBackend",
             HASH_SESSION_KEY: person.get_session_auth_hash(),
         }
         key = get_random_string(32, string.ascii_lowercase + string.digits)

@@ -94,7 +94,7 @@ class AccountEventAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "kind", "user", "actor", "data")
 
     # The audit trail is append-only. The rules grant nothing but "view", yet superusers hold every
-    # permission through Django's ModelBackend, so the admin itself must refuse to write.
+    # permission (User.has_perm), so the admin itself must refuse to write.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -122,6 +122,23 @@ def test_roles_are_read_once_per_person_however_many_questions(make_person):
         ask_everything()
     with CaptureQueriesContext(connection) as again:
         ask_everything()
-    # The roles once (User.role_grants); Django's ModelBackend caches its own lookups on the user too.
+    # The roles once (User.role_grants), and never Django's model permissions (accounts/backends.py).
     assert sum("accounts_rolegrant" in q["sql"] for q in first.captured_queries) == 1
+    assert not any("auth_permission" in q["sql"] for q in first.captured_queries)
     assert len(again) == 0
+
+
+def test_a_django_permission_given_by_hand_grants_nothing(make_person):
+    """Roles are the one place that grants; a model permission set in the database (no form offers it)
+    neither opens the admin nor a moderation right."""
+    from django.contrib.auth.models import Permission
+
+    person = make_person("citizen")
+    person.user_permissions.add(
+        Permission.objects.get(codename="delete_user", content_type__app_label="accounts"),
+        Permission.objects.get(codename="view_user", content_type__app_label="accounts"),
+    )
+    fresh = type(person).objects.get(pk=person.pk)
+    assert not fresh.has_perm("accounts.delete_user")
+    assert not fresh.has_perm("accounts.view_user")
+    assert not fresh.has_module_perms("accounts")
