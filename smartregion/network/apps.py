@@ -22,6 +22,9 @@ def retire_every_page(**kwargs: object) -> None:
     from smartregion.strategy.apps import PAGES as STRATEGY_PAGES
     from smartregion.surveys.apps import PAGES as SURVEY_PAGES
 
+    from .selectors import region_reread
+
+    region_reread()
     for namespace in (PAGES, EVENT_PAGES, PARTICIPATION_PAGES, STRATEGY_PAGES, SURVEY_PAGES):
         pages_changed(namespace)
 
@@ -46,7 +49,8 @@ class NetworkConfig(AppConfig):
                 retire_pages, sender=model, dispatch_uid=f"network-pages-delete-{model.__name__}"
             )
 
-        post_save.connect(retire_every_page, sender=models.Region, dispatch_uid="network-pages-save-region")
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(retire_every_page, sender=models.Region, dispatch_uid=f"network-region-{name}")
 
         personal_data.register(
             personal_data.PersonalDataProvider(

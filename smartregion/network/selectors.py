@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .models import Membership, Municipality, Organization, Region
@@ -25,9 +26,27 @@ class KeyFacts:
         return self.municipality_count - self.city_count
 
 
+# Every page shows the region (header, footer), so it is read from the default cache. A change puts the
+# new state there (NetworkConfig.ready); where the cache is not shared (the embedded set-up's local memory,
+# several workers) another worker shows it at the latest after REGION_CACHE_SECONDS.
+REGION_CACHE_KEY = "network:region"
+REGION_CACHE_SECONDS = 60
+
+
 def region_get() -> Region | None:
     """The installation's region (there is one)."""
-    return Region.objects.order_by("pk").first()
+    region = cache.get(REGION_CACHE_KEY)
+    return region if region is not None else region_reread()
+
+
+def region_reread() -> Region | None:
+    """The region from the database, into the cache."""
+    region = Region.objects.order_by("pk").first()
+    if region is None:
+        cache.delete(REGION_CACHE_KEY)
+    else:
+        cache.set(REGION_CACHE_KEY, region, timeout=REGION_CACHE_SECONDS)
+    return region
 
 
 def municipality_list() -> QuerySet[Municipality]:

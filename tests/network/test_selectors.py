@@ -74,3 +74,22 @@ def test_membership_export_lists_only_the_persons_memberships(db):
     assert selectors.membership_export_for(person) == [
         {"organization": "Beirat", "role": "member", "since": "2021-06-01", "until": None}
     ]
+
+
+def test_the_region_is_read_once_and_a_change_shows_at_once(region, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_num_queries(1):
+        assert selectors.region_get().name == region.name
+    with django_assert_num_queries(0):
+        assert selectors.region_get().name == region.name
+
+    region.name = "Landkreis Umbenannt"
+    region.save()
+    with django_assert_num_queries(0):
+        assert selectors.region_get().name == "Landkreis Umbenannt"
+
+    region.delete()
+    with django_assert_num_queries(1):
+        assert selectors.region_get() is None
