@@ -8,9 +8,9 @@ What it does
        become 100,000 distinct ones with real German vocabulary; 5 % are hidden or awaiting moderation. Then
        ``index_rebuild`` builds the search index (timed). A seeded database of the same size is reused.
     2. In-process, through the selectors the pages call: 20 realistic German queries, each 5 times, on the
-       idea list (``participation.idea_list`` with the query, page 1 and its count, as the view does) and on
-       the search page (``insights.selectors.search_everything``: all kinds, counts per kind, snippets);
-       similar ideas for 20 texts of real ideas (``insights.selectors.similar_ideas``).
+       idea list (``participation.idea_list_pages`` with the query, page 1 and its count, as the view does)
+       and on the search page (``insights.selectors.search_everything``: all kinds, counts per kind,
+       snippets); similar ideas for 20 texts of real ideas (``insights.selectors.similar_ideas``).
     3. Through HTTP: gunicorn (2 sync workers, bench/settings.py, page cache off) answers the same
        queries on /suche/, /ideen/ and /api/v1/ideas, and similar ideas on the htmx endpoint; one client.
     4. Freshness: a db_worker (``--interval 0.2``, as deploy/systemd runs it), once it has run a first task
@@ -212,7 +212,7 @@ def in_process() -> None:
     from smartregion.participation.models import Idea, Process
 
     def idea_list_page(q: str) -> None:
-        rows = selectors.idea_list(viewer=None, filters=selectors.IdeaFilters(q=q, sort="relevance"))
+        rows = selectors.idea_list_pages(viewer=None, filters=selectors.IdeaFilters(q=q, sort="relevance"))
         page = Paginator(rows, 20).get_page(1)
         list(page.object_list)
 

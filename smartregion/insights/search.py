@@ -283,6 +283,38 @@ def ranked(queryset: QuerySet[Any], text: str, *, kind: str) -> QuerySet[Any]:
     return queryset.filter(pk__in=ids).annotate(search_position=rank_position(ids))
 
 
+class RankedRows:
+    """The rows of ``queryset`` among the ranked ``ids``, in the ranking's order, for a Paginator.
+
+    Ordering the query by the place in the ranking (``rank_position``) made the database read and sort every
+    matching row, the wide text columns included, to keep 20 (SQLite: 20 ms of a string search per 1,000
+    rows; PostgreSQL: 30 ms at 100,000 ideas), and counting them was a second pass over the same ids. Here
+    one narrow, unordered query keeps the ids that pass the queryset's filters (the count), the page is cut
+    from them in the ranking's order, and only the page's rows are read.
+    """
+
+    def __init__(self, queryset: QuerySet[Any], ids: Sequence[int]) -> None:
+        self.queryset = queryset.order_by()
+        self.ids = ids
+
+    @functools.cached_property
+    def passing(self) -> list[int]:
+        """The ranked ids that pass the queryset's filters, best first."""
+        found = set(self.queryset.filter(pk__in=self.ids).values_list("pk", flat=True))
+        return [pk for pk in self.ids if pk in found]
+
+    def count(self) -> int:
+        return len(self.passing)
+
+    def __len__(self) -> int:
+        return len(self.passing)
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        ids = self.passing[index]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def similar_terms(text: str) -> list[str]:
     """The terms that best describe a typed text: longer (rarer) stems first, then in their order."""
     terms = list(dict.fromkeys(index_terms(text)))

@@ -264,3 +264,35 @@ def test_postgres_keeps_public_vectors_in_a_narrow_table_narrowed_by_kind_and_pr
     idea.status = IdeaStatus.HIDDEN
     idea.save()
     assert side_ids() == expected - {entry_id("idea", idea.pk)}
+
+
+def test_the_idea_list_pages_through_a_search_as_the_ordered_query_does(make_idea, client):
+    # idea_list_pages reads one page of the ranking at a time (search.RankedRows); it must show the same
+    # ideas in the same order, with the same count, as idea_list's query ordered by the ranking.
+    from django.core.paginator import Paginator
+
+    from ..factories import MunicipalityFactory
+
+    mendig = MunicipalityFactory(name="Mendig")
+    for number in range(30):
+        title = f"Radweg Nummer {number}" if number % 3 == 0 else f"Idee Nummer {number}"
+        make_idea(title, "Ein sicherer Radweg mit Licht.", municipality=mendig if number % 2 else None)
+    hidden = make_idea("Radweg am Zaunkönigweg", "Ein Radweg.")
+    # Hidden without a signal: the index still holds it as public, the live rows do not.
+    type(hidden).objects.filter(pk=hidden.pk).update(status=IdeaStatus.HIDDEN)
+
+    for filters in ({}, {"municipality": mendig.slug}):
+        wanted = participation.IdeaFilters(q="Radweg", sort="relevance", **filters)
+        ordered = Paginator(participation.idea_list(viewer=None, filters=wanted), 7)
+        paged = Paginator(participation.idea_list_pages(viewer=None, filters=wanted), 7)
+        assert paged.count == ordered.count == (15 if filters else 30)
+        for number in ordered.page_range:
+            assert [i.title for i in paged.page(number)] == [i.title for i in ordered.page(number)]
+        titles = [idea.title for number in paged.page_range for idea in paged.page(number)]
+        assert "Radweg am Zaunkönigweg" not in titles
+    # Title matches first, newest first among equals.
+    assert titles[:5] == [f"Radweg Nummer {n}" for n in (27, 21, 15, 9, 3)]  # the Mendig ones (odd)
+
+    page = client.get(reverse("participation:idea_list"), {"q": "Radweg", "municipality": mendig.slug})
+    assert "15 Ideen" in text_of(page)
+    assert "Zaunkönigweg" not in text_of(page)
