@@ -236,6 +236,16 @@ def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
     return urls
 
 
+def _page_number(value: Any) -> int:
+    """The page asked for, read as Paginator.get_page reads it: not a number is the first page; a number
+    below 1 is past the end (the last page)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else search.MATCH_CAP
+
+
 def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> SearchResults:
     """Public ideas, comments, measures, events and survey answers matching every word of ``q``, best
     first, paged."""
@@ -244,11 +254,22 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
     found = SearchResults(parsed=parsed, kind=kind)
     if parsed.is_empty:
         return found
-    everything = search.match_everything(parsed.terms, kind=kind)
+    # The engine cuts the page (search.match_everything), so the page's number is read before the hits are
+    # counted; a number past the last page asks once more for the last one, as Paginator.get_page shows it.
+    number = _page_number(page_number)
+    everything = search.match_everything(
+        parsed.terms, kind=kind, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE
+    )
+    paginator = Paginator(range(everything.total), PAGE_SIZE)
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        everything = search.match_everything(
+            parsed.terms, kind=kind, offset=(number - 1) * PAGE_SIZE, size=PAGE_SIZE
+        )
     found.counts = everything.counts
     hits = everything.hits
-    found.page = Paginator(hits, PAGE_SIZE).get_page(page_number)
-    page_hits: list[search.Hit] = list(found.page.object_list)
+    found.page = Page(hits, number, paginator)
+    page_hits = hits
     entries = SearchEntry.objects.in_bulk([hit.entry_id for hit in page_hits])
     urls = _public_urls(page_hits)
     labels = dict(SearchKind.choices)

@@ -296,3 +296,33 @@ def test_the_idea_list_pages_through_a_search_as_the_ordered_query_does(make_ide
     page = client.get(reverse("participation:idea_list"), {"q": "Radweg", "municipality": mendig.slug})
     assert "15 Ideen" in text_of(page)
     assert "Zaunkönigweg" not in text_of(page)
+
+
+def test_the_search_page_cuts_its_pages_from_the_ranking_and_counts_every_kind(make_idea, make_measure):
+    # The engine cuts the page and counts the kinds in one statement (search.match_everything).
+    for number in range(23):
+        make_idea(f"Radweg Nummer {number}" if number < 5 else f"Idee Nummer {number}", "Ein Radweg.")
+    for number in range(3):
+        make_measure(f"Radwege bauen {number}")
+
+    first = search_everything(q="Radweg")
+    second = search_everything(q="Radweg", page_number="2")
+    assert first.counts == {"idea": 23, "comment": 0, "measure": 3, "event": 0, "answer": 0}
+    assert first.total == 26
+    assert not first.capped
+    assert (first.page.number, first.page.paginator.num_pages, len(first.results)) == (1, 2, 20)
+    assert (second.page.number, len(second.results), second.page.start_index()) == (2, 6, 21)
+    urls = [result.url for result in first.results + second.results]
+    assert len(set(urls)) == 26  # every hit once, across the pages
+    # Title matches first: the five "Radweg Nummer" ideas and the three measures ("Radwege").
+    assert {result.kind for result in first.results[:8]} == {"idea", "measure"}
+    assert all("<mark>Radweg" in str(result.title) for result in first.results[:8])
+    assert not any("<mark>" in str(result.title) for result in first.results[8:] + second.results)
+
+    assert search_everything(q="Radweg", page_number="99").page.number == 2  # past the end: the last page
+    assert search_everything(q="Radweg", page_number="0").page.number == 2
+    assert search_everything(q="Radweg", page_number="zwei").page.number == 1
+    measures = search_everything(q="Radweg", kind="measure")
+    assert [result.kind for result in measures.results] == ["measure"] * 3
+    assert measures.counts["idea"] == 23
+    assert measures.page.paginator.count == 3
