@@ -1,7 +1,9 @@
 """The search index through the real database task queue: one task per transaction and kind, ahead of the
 queue's other work, run by ``manage.py db_worker``.
 
-These tests commit for real (``transaction=True``), as on_commit callbacks only run on a real commit.
+These tests commit for real (``transaction=True``), as on_commit callbacks only run on a real commit. Each
+test searches for a word of its own: the flush between them leaves PostgreSQL's side table of vectors
+(raw SQL, no model) behind.
 """
 
 import signal
@@ -83,7 +85,7 @@ def test_the_index_task_runs_before_work_queued_earlier(submit):
     DBTaskResult.objects.filter(task_path=INDEX_TASK).delete()  # only the first idea's other tasks remain
     waiting = set(DBTaskResult.objects.filter(queue_name="default").values_list("pk", flat=True))
     assert waiting, "the first idea queued no other work on the default queue"
-    second = submit("Sitzbank am Zaunkönigweg")
+    second = submit("Sitzbank am Eisvogelweg")
 
     _run_worker(max_tasks=1)
 
@@ -93,7 +95,7 @@ def test_the_index_task_runs_before_work_queued_earlier(submit):
     assert set(DBTaskResult.objects.filter(pk__in=waiting).values_list("status", flat=True)) == {
         TaskResultStatus.READY
     }
-    assert search.ranked_ids("Zaunkönigweg", kind=SearchKind.IDEA) == [second.pk]
+    assert search.ranked_ids("Eisvogelweg", kind=SearchKind.IDEA) == [second.pk]
     assert Idea.objects.filter(pk=first.pk).exists()
 
 
@@ -103,7 +105,7 @@ def test_documents_of_a_rolled_back_transaction_are_indexed_with_the_next_commit
 
     def failing_request() -> None:
         with transaction.atomic():
-            Idea.objects.filter(pk=idea.pk).update(title="Radweg am Zaunkönigweg")
+            Idea.objects.filter(pk=idea.pk).update(title="Radweg am Stieglitzweg")
             Idea.objects.get(pk=idea.pk).save()
             raise RuntimeError("the request failed")
 
@@ -117,4 +119,4 @@ def test_documents_of_a_rolled_back_transaction_are_indexed_with_the_next_commit
     assert sorted(queued.args_kwargs["kwargs"]["ids"]) == sorted([idea.pk, other.pk])
     _run_worker()
     assert search.ranked_ids("Bundesstraße", kind=SearchKind.IDEA) == [idea.pk]
-    assert search.ranked_ids("Zaunkönigweg", kind=SearchKind.IDEA) == []
+    assert search.ranked_ids("Stieglitzweg", kind=SearchKind.IDEA) == []
