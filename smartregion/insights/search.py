@@ -159,7 +159,12 @@ class Hit:
 RANK_WINDOW = 5000
 
 
-def match(
+def match(terms: Sequence[str], **options: Any) -> list[Hit]:
+    """Public entries containing every term (or any, for similarity), best first: see ``match_ids``."""
+    return [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for rid in match_ids(terms, **options)]
+
+
+def match_ids(
     terms: Sequence[str],
     *,
     kind: str | None = None,
@@ -168,8 +173,9 @@ def match(
     rank_terms: Sequence[str] = (),
     window: int = RANK_WINDOW,
     limit: int = MATCH_CAP,
-) -> list[Hit]:
-    """Public entries containing every term (or any, for similarity), best first, at most ``limit``.
+) -> list[int]:
+    """The entry ids of the public entries containing every term (or any, for similarity), best first, at
+    most ``limit``.
 
     ``rank_terms`` (any of them) rank the matches instead of ``terms`` on PostgreSQL: similar ideas match
     on a few rare terms and rank those candidates by many (SQLite ranks by ``terms``, see below).
@@ -207,7 +213,7 @@ def match(
         params = [_fts5_query(words, process_id), window, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [Hit(KINDS_BY_CODE[rid & KIND_MASK], rid >> KIND_BITS, rid) for (rid,) in cursor.fetchall()]
+        return [rid for (rid,) in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -272,7 +278,8 @@ def match_everything(
 
 def ranked_ids(text: str, *, kind: str, process_id: int | None = None) -> list[int]:
     """Ids of the public documents of ``kind`` matching the typed ``text``, best first (capped)."""
-    return [hit.object_id for hit in match(parse_query(text).terms, kind=kind, process_id=process_id)]
+    # From the entry ids directly: no Hit for each of up to 1,000 ids.
+    return [rid >> KIND_BITS for rid in match_ids(parse_query(text).terms, kind=kind, process_id=process_id)]
 
 
 def rank_position(ids: Sequence[int]) -> Func | Value:
