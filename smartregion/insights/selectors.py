@@ -265,12 +265,12 @@ def _public_urls(hits: list[search.Hit]) -> dict[tuple[str, int], str]:
 
 def _page_number(value: Any) -> int:
     """The page asked for, read as Paginator.get_page reads it: not a number is the first page; a number
-    below 1 is past the end (the last page)."""
+    below 1 is past the end (the last page), as is any above the pages MATCH_CAP hits can fill."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         return 1
-    return number if number >= 1 else search.MATCH_CAP
+    return number if 1 <= number <= search.MATCH_CAP else search.MATCH_CAP
 
 
 def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> SearchResults:
@@ -296,12 +296,11 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
     found.counts = everything.counts
     hits = everything.hits
     found.page = Page(hits, number, paginator)
-    page_hits = hits
     # Only what the page shows: the stems are as long as the texts and not needed here.
-    entries = SearchEntry.objects.only("title", "body").in_bulk([hit.entry_id for hit in page_hits])
-    urls = _public_urls(page_hits)
+    entries = SearchEntry.objects.only("title", "body").in_bulk([hit.entry_id for hit in hits])
+    urls = _public_urls(hits)
     labels = dict(SearchKind.choices)
-    for hit in page_hits:
+    for hit in hits:
         entry = entries.get(hit.entry_id)
         url = urls.get((hit.kind, hit.object_id))
         if entry is None or url is None:
@@ -315,7 +314,7 @@ def search_everything(*, q: str, kind: str = "", page_number: Any = 1) -> Search
                 url=url,
             )
         )
-    if not hits:
+    if not everything.total:
         found.suggestion = search.did_you_mean(parsed)
     return found
 

@@ -321,6 +321,7 @@ def test_the_search_page_cuts_its_pages_from_the_ranking_and_counts_every_kind(m
 
     assert search_everything(q="Radweg", page_number="99").page.number == 2  # past the end: the last page
     assert search_everything(q="Radweg", page_number="0").page.number == 2
+    assert search_everything(q="Radweg", page_number="9" * 30).page.number == 2
     assert search_everything(q="Radweg", page_number="zwei").page.number == 1
     measures = search_everything(q="Radweg", kind="measure")
     assert [result.kind for result in measures.results] == ["measure"] * 3
