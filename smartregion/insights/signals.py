@@ -38,13 +38,37 @@ def _immediate() -> bool:
 
 
 def schedule(kind: str, ids: list[int]) -> None:
-    """Re-index these documents now (immediate backend) or by a task once the transaction commits."""
+    """Re-index these documents now (immediate backend) or by a task once the transaction commits.
+
+    A transaction's documents of one kind go into one task: a new idea is saved twice (created, then
+    published) and had two identical tasks queued, each re-reading and re-writing it before the next
+    idea's turn.
+    """
     if not ids:
         return
     if _immediate():
         index.index_update(kind=kind, ids=ids)
-    else:
-        transaction.on_commit(partial(tasks.search_index_update.enqueue, kind=str(kind), ids=ids))
+        return
+    connection = transaction.get_connection()
+    pending: dict[str, set[int]] = getattr(connection, _PENDING, {})
+    pending.setdefault(str(kind), set()).update(ids)
+    setattr(connection, _PENDING, pending)
+    # Every call registers the flush, so a savepoint rolled back with its callback loses nothing; the first
+    # flush after the commit enqueues all, the others find nothing left. Ids of a rolled-back transaction
+    # ride along with the next commit's: the task reads them afresh and stores what is there (nothing).
+    transaction.on_commit(_enqueue_pending)
+
+
+# Where a connection keeps the documents its transaction has scheduled until the commit.
+_PENDING = "_insights_search_pending"
+
+
+def _enqueue_pending() -> None:
+    connection = transaction.get_connection()
+    pending: dict[str, set[int]] = getattr(connection, _PENDING, {})
+    setattr(connection, _PENDING, {})
+    for kind, ids in pending.items():
+        tasks.search_index_update.enqueue(kind=kind, ids=sorted(ids))
 
 
 def _saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:

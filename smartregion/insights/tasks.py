@@ -66,13 +66,18 @@ def cluster_compute(*, run_id: int) -> str:
     return analyses.cluster_compute(run=run).status
 
 
-@task()
+# Index updates go before the queue's other work (mails, notifications, open-data files): a new idea
+# should be findable within a second even when a process's followers are being notified of it.
+SEARCH_PRIORITY = 50
+
+
+@task(priority=SEARCH_PRIORITY)
 def search_index_update(*, kind: str, ids: list[int]) -> int:
     """Re-index these documents of one kind; returns the rows written."""
     return index.index_update(kind=kind, ids=ids)
 
 
-@task()
+@task(priority=SEARCH_PRIORITY)
 def search_index_process(*, process_id: int) -> None:
     """Re-index a process's ideas and comments after its visibility changed."""
     index.index_process(process_id=process_id)

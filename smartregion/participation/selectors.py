@@ -97,6 +97,39 @@ SORTS = {
 
 def idea_list(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea]:
     """Public ideas of public processes, filtered and sorted; rows carry what list pages show."""
+    qs = _idea_rows(filters)
+    sort = filters.sort
+    if filters.q:
+        # The search index (insights) ranks the public ideas matching every word; the list keeps the best
+        # MATCH_CAP of them that pass the other filters (decision 0003).
+        ids = _idea_search(filters)
+        qs = qs.filter(pk__in=ids).annotate(search_position=search.rank_position(ids))
+    elif sort == "relevance":
+        sort = "newest"
+    if sort == "random":
+        # A stable shuffle per visitor: the same seed gives the same order across pages. The multiplier is
+        # at least half the (prime) modulus, so neighbouring ids always land far apart: a small one would
+        # leave the first ids in their own order (id * 3 stays below the modulus), i.e. not shuffled.
+        half = RANDOM_MODULUS // 2
+        qs = qs.annotate(random_key=(F("id") * (half + filters.seed % half)) % RANDOM_MODULUS)
+    return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def idea_list_pages(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea] | search.RankedRows:
+    """What the idea list pages through: ``idea_list``, except that a search in the order of relevance
+    reads only the page's rows, cut from the ranking (``insights.search.RankedRows``)."""
+    if not filters.q or filters.sort != "relevance":
+        return idea_list(viewer=viewer, filters=filters)
+    return search.RankedRows(_idea_rows(filters), _idea_search(filters))
+
+
+def _idea_search(filters: IdeaFilters) -> list[int]:
+    process_id = filters.process.pk if filters.process is not None else None
+    return search.ranked_ids(filters.q, kind="idea", process_id=process_id)
+
+
+def _idea_rows(filters: IdeaFilters) -> QuerySet[Idea]:
+    """Public ideas of public processes under the filters other than the search, unordered."""
     qs = (
         Idea.objects.filter(status__in=PUBLIC_IDEA_STATUSES, process__visibility=Process.Visibility.PUBLIC)
         .select_related("process", "municipality", "author", "assisted")
@@ -112,22 +145,7 @@ def idea_list(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea]:
         qs = qs.filter(status=filters.status)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    sort = filters.sort
-    if filters.q:
-        # The search index (insights) ranks the public ideas matching every word; the list keeps the best
-        # MATCH_CAP of them that pass the other filters (decision 0003).
-        process_id = filters.process.pk if filters.process is not None else None
-        ids = search.ranked_ids(filters.q, kind="idea", process_id=process_id)
-        qs = qs.filter(pk__in=ids).annotate(search_position=search.rank_position(ids))
-    elif sort == "relevance":
-        sort = "newest"
-    if sort == "random":
-        # A stable shuffle per visitor: the same seed gives the same order across pages. The multiplier is
-        # at least half the (prime) modulus, so neighbouring ids always land far apart: a small one would
-        # leave the first ids in their own order (id * 3 stays below the modulus), i.e. not shuffled.
-        half = RANDOM_MODULUS // 2
-        qs = qs.annotate(random_key=(F("id") * (half + filters.seed % half)) % RANDOM_MODULUS)
-    return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
+    return qs
 
 
 def idea_get(*, pk: int) -> Idea:

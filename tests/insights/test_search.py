@@ -264,3 +264,66 @@ def test_postgres_keeps_public_vectors_in_a_narrow_table_narrowed_by_kind_and_pr
     idea.status = IdeaStatus.HIDDEN
     idea.save()
     assert side_ids() == expected - {entry_id("idea", idea.pk)}
+
+
+def test_the_idea_list_pages_through_a_search_as_the_ordered_query_does(make_idea, client):
+    # idea_list_pages reads one page of the ranking at a time (search.RankedRows); it must show the same
+    # ideas in the same order, with the same count, as idea_list's query ordered by the ranking.
+    from django.core.paginator import Paginator
+
+    from ..factories import MunicipalityFactory
+
+    mendig = MunicipalityFactory(name="Mendig")
+    for number in range(30):
+        title = f"Radweg Nummer {number}" if number % 3 == 0 else f"Idee Nummer {number}"
+        make_idea(title, "Ein sicherer Radweg mit Licht.", municipality=mendig if number % 2 else None)
+    hidden = make_idea("Radweg am Zaunkönigweg", "Ein Radweg.")
+    # Hidden without a signal: the index still holds it as public, the live rows do not.
+    type(hidden).objects.filter(pk=hidden.pk).update(status=IdeaStatus.HIDDEN)
+
+    for filters in ({}, {"municipality": mendig.slug}):
+        wanted = participation.IdeaFilters(q="Radweg", sort="relevance", **filters)
+        ordered = Paginator(participation.idea_list(viewer=None, filters=wanted), 7)
+        paged = Paginator(participation.idea_list_pages(viewer=None, filters=wanted), 7)
+        assert paged.count == ordered.count == (15 if filters else 30)
+        for number in ordered.page_range:
+            assert [i.title for i in paged.page(number)] == [i.title for i in ordered.page(number)]
+        titles = [idea.title for number in paged.page_range for idea in paged.page(number)]
+        assert "Radweg am Zaunkönigweg" not in titles
+    # Title matches first, newest first among equals.
+    assert titles[:5] == [f"Radweg Nummer {n}" for n in (27, 21, 15, 9, 3)]  # the Mendig ones (odd)
+
+    page = client.get(reverse("participation:idea_list"), {"q": "Radweg", "municipality": mendig.slug})
+    assert "15 Ideen" in text_of(page)
+    assert "Zaunkönigweg" not in text_of(page)
+
+
+def test_the_search_page_cuts_its_pages_from_the_ranking_and_counts_every_kind(make_idea, make_measure):
+    # The engine cuts the page and counts the kinds in one statement (search.match_everything).
+    for number in range(23):
+        make_idea(f"Radweg Nummer {number}" if number < 5 else f"Idee Nummer {number}", "Ein Radweg.")
+    for number in range(3):
+        make_measure(f"Radwege bauen {number}")
+
+    first = search_everything(q="Radweg")
+    second = search_everything(q="Radweg", page_number="2")
+    assert first.counts == {"idea": 23, "comment": 0, "measure": 3, "event": 0, "answer": 0}
+    assert first.total == 26
+    assert not first.capped
+    assert (first.page.number, first.page.paginator.num_pages, len(first.results)) == (1, 2, 20)
+    assert (second.page.number, len(second.results), second.page.start_index()) == (2, 6, 21)
+    urls = [result.url for result in first.results + second.results]
+    assert len(set(urls)) == 26  # every hit once, across the pages
+    # Title matches first: the five "Radweg Nummer" ideas and the three measures ("Radwege").
+    assert {result.kind for result in first.results[:8]} == {"idea", "measure"}
+    assert all("<mark>Radweg" in str(result.title) for result in first.results[:8])
+    assert not any("<mark>" in str(result.title) for result in first.results[8:] + second.results)
+
+    assert search_everything(q="Radweg", page_number="99").page.number == 2  # past the end: the last page
+    assert search_everything(q="Radweg", page_number="0").page.number == 2
+    assert search_everything(q="Radweg", page_number="9" * 30).page.number == 2
+    assert search_everything(q="Radweg", page_number="zwei").page.number == 1
+    measures = search_everything(q="Radweg", kind="measure")
+    assert [result.kind for result in measures.results] == ["measure"] * 3
+    assert measures.counts["idea"] == 23
+    assert measures.page.paginator.count == 3

@@ -320,7 +320,7 @@ def _filters(request: HttpRequest, form: IdeaFilterForm) -> selectors.IdeaFilter
 def _idea_list_body(request: HttpRequest) -> dict[str, Any]:
     """The idea list's content (filters, results, page links) and its status: the same for everybody."""
     form = _filter_form(request)
-    ideas = selectors.idea_list(viewer=request.user, filters=_filters(request, form))
+    ideas = selectors.idea_list_pages(viewer=request.user, filters=_filters(request, form))
     html = render_to_string(
         "participation/_idea_list_body.html", {"form": form, "page": _page(request, ideas)}, request
     )
