@@ -436,7 +436,9 @@ def response_submit(
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         _require(user, "surveys.answer_survey", survey)
         try:
-            with transaction.atomic():
+            # A browser that loses the race is refused and the whole transaction undone, so only a person
+            # (whose response is then edited) needs a savepoint to go on after the conflict.
+            with transaction.atomic(savepoint=signed_in):
                 response = Response.objects.create(
                     survey=survey,
                     user=person,
