@@ -251,12 +251,15 @@ def _result_blocks(
     template = get_template("surveys/_result.html")
     numbered = list(enumerate(results.questions, start=1))
     if moderate:
-        context = {"survey": survey, "may_moderate": True, "request": request, "csrf_token": get_token(request)}
+        context = {
+            "survey": survey,
+            "may_moderate": True,
+            "request": request,
+            "csrf_token": get_token(request),
+        }
         return [template.render({**context, "item": item, "number": number}) for number, item in numbered]
     version = (get_language(), survey.pk, survey.updated_at)
-    blocks = {
-        f"surveys:result:{_digest(version, number, item)}": (number, item) for number, item in numbered
-    }
+    blocks = {f"surveys:result:{_digest(version, number, item)}": (number, item) for number, item in numbered}
     kept = cache.get_many(list(blocks))
     fresh = {
         key: template.render({"survey": survey, "item": item, "number": number, "may_moderate": False})
@@ -662,7 +665,9 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
     _sections, questions = selectors.questionnaire(survey)
     # Its own copy: saving changes the instance, and the questionnaire's are shared by the process.
     question = (
-        get_object_or_404(Question.objects.prefetch_related("options", "show_if"), pk=question_pk, survey=survey)
+        get_object_or_404(
+            Question.objects.prefetch_related("options", "show_if"), pk=question_pk, survey=survey
+        )
         if question_pk
         else None
     )
