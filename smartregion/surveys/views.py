@@ -256,7 +256,10 @@ def _result_blocks(
             "request": request,
             "csrf_token": get_token(request),
         }
-        return [template.render({**context, "item": item, "number": number}) for number, item in numbered]
+        return [
+            mark_safe(template.render({**context, "item": item, "number": number}))  # noqa: S308 - our HTML
+            for number, item in numbered
+        ]
     version = (get_language(), survey.pk, survey.updated_at)
     blocks = {f"surveys:result:{_digest(version, number, item)}": (number, item) for number, item in numbered}
     kept = cache.get_many(list(blocks))
