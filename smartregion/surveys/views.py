@@ -666,13 +666,15 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
     _may(request, "surveys.build_survey", survey)
     _sections, questions = selectors.questionnaire(survey)
     # Its own copy: saving changes the instance, and the questionnaire's are shared by the process.
-    question = (
-        get_object_or_404(
-            Question.objects.prefetch_related("options", "show_if"), pk=question_pk, survey=survey
+    question = None
+    if question_pk:
+        question = (
+            Question.objects.prefetch_related("options", "show_if")
+            .filter(pk=question_pk, survey=survey)
+            .first()
         )
-        if question_pk
-        else None
-    )
+        if question is None:
+            raise Http404(_("This question does not exist."))
     form = QuestionForm(
         request.POST or None,
         survey=survey,
