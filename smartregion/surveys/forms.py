@@ -5,6 +5,7 @@ question (or section) shown only for certain answers to an earlier question coun
 of them was given, its answers are dropped and its "required" does not apply.
 """
 
+import copy
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from smartregion.accounts.models import AgeGroup
 from smartregion.core.forms import HoneypotMixin
@@ -295,6 +296,13 @@ def _condition_text(options: list[Option]) -> str:
     }
 
 
+# Per survey and language, the fields of the questions in the list ``selectors.questionnaire`` keeps for
+# the survey's version (the same list object until the survey changes). A form copies them, as Django
+# copies every form's declared fields, which costs a fraction of building them (their choices are
+# normalised once). Questions with shuffled options are built for each form, in its respondent's order.
+_built: dict[tuple[int, str], tuple[list[Question], dict[str, forms.Field], dict[int, list[str]]]] = {}
+
+
 class ResponseForm(HoneypotMixin, forms.Form):
     """The answer form of a survey, with the voluntary municipality and age group at the end."""
 
@@ -333,21 +341,43 @@ class ResponseForm(HoneypotMixin, forms.Form):
             ]
         self.answers: list[Answer] = []
         self.question_fields: dict[int, list[str]] = {}
+        fixed, fixed_names = self._fixed_fields(questions)
         shuffler = random.Random(seed)  # noqa: S311 - an order, not a secret
         for question in questions:
-            self.question_fields[question.pk] = self._add_fields(question, shuffler)
+            if question.shuffle_options:
+                self.question_fields[question.pk] = self._add_fields(self.fields, question, shuffler)
+            else:
+                self.question_fields[question.pk] = fixed_names[question.pk]
+                for name in fixed_names[question.pk]:
+                    self.fields[name] = copy.deepcopy(fixed[name])
         self._set_initial(existing)
         # The voluntary fields and the honeypot come after the questions.
         self.order_fields([name for names in self.question_fields.values() for name in names])
 
     # -- building
 
+    @classmethod
+    def _fixed_fields(cls, questions: list[Question]) -> tuple[dict[str, forms.Field], dict[int, list[str]]]:
+        """The fields of the questions whose options keep their order, built once per questionnaire."""
+        key = (questions[0].survey_id if questions else 0, get_language() or "")
+        built = _built.get(key)
+        if built is None or built[0] is not questions:
+            fields: dict[str, forms.Field] = {}
+            names = {
+                question.pk: cls._add_fields(fields, question, None)
+                for question in questions
+                if not question.shuffle_options
+            }
+            built = _built[key] = (questions, fields, names)
+        return built[1], built[2]
+
+    @classmethod
     def _add_fields(  # noqa: PLR0911, PLR0912 - one branch per question kind reads clearer than a table
-        self, question: Question, shuffler: random.Random
+        cls, fields: dict[str, forms.Field], question: Question, shuffler: random.Random | None
     ) -> list[str]:
         name, kind = question.field_name, question.kind
         options = list(question.options.all())
-        if question.shuffle_options:
+        if shuffler is not None:
             shuffler.shuffle(options)
         # ``required`` marks the label (full_clean lifts it: a hidden question's required does not apply).
         common: dict[str, Any] = {"required": question.required, "help_text": question.help_text}
@@ -357,15 +387,15 @@ class ResponseForm(HoneypotMixin, forms.Form):
             if question.allow_other:
                 choices.append((OTHER, _("Other")))
             if kind == QuestionKind.SINGLE:
-                self.fields[name] = forms.ChoiceField(
+                fields[name] = forms.ChoiceField(
                     label=label, choices=choices, widget=forms.RadioSelect, **common
                 )
             else:
-                self.fields[name] = forms.MultipleChoiceField(
+                fields[name] = forms.MultipleChoiceField(
                     label=label, choices=choices, widget=forms.CheckboxSelectMultiple, **common
                 )
             if question.allow_other:
-                self.fields[f"{name}_other"] = forms.CharField(
+                fields[f"{name}_other"] = forms.CharField(
                     label=_("Other: please specify"), max_length=SHORT_TEXT_LIMIT, required=False
                 )
                 return [name, f"{name}_other"]
@@ -375,12 +405,12 @@ class ResponseForm(HoneypotMixin, forms.Form):
                 SHORT_TEXT_LIMIT if kind == QuestionKind.SHORT_TEXT else LONG_TEXT_LIMIT
             )
             widget = forms.Textarea(attrs={"rows": 5}) if kind == QuestionKind.LONG_TEXT else forms.TextInput
-            self.fields[name] = forms.CharField(label=label, max_length=limit, widget=widget, **common)
+            fields[name] = forms.CharField(label=label, max_length=limit, widget=widget, **common)
             return [name]
         if kind == QuestionKind.SCALE:
-            self.fields[name] = forms.TypedChoiceField(
+            fields[name] = forms.TypedChoiceField(
                 label=label,
-                choices=self._scale_choices(question),
+                choices=cls._scale_choices(question),
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "sr-scale"}),
                 **common,
@@ -390,7 +420,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
             names = []
             for option in options:
                 sub = f"{name}_o{option.pk}"
-                self.fields[sub] = forms.IntegerField(
+                fields[sub] = forms.IntegerField(
                     label=_("Rank of “%(option)s”") % {"option": option.text},
                     min_value=1,
                     max_value=len(options),
@@ -403,9 +433,9 @@ class ResponseForm(HoneypotMixin, forms.Form):
             names = []
             for option in options:
                 sub = f"{name}_r{option.pk}"
-                self.fields[sub] = forms.TypedChoiceField(
+                fields[sub] = forms.TypedChoiceField(
                     label=option.text,
-                    choices=self._scale_choices(question),
+                    choices=cls._scale_choices(question),
                     coerce=int,
                     required=False,
                     widget=forms.RadioSelect(attrs={"class": "sr-scale"}),
@@ -413,7 +443,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
                 names.append(sub)
             return names
         if kind == QuestionKind.NUMBER:
-            self.fields[name] = forms.DecimalField(
+            fields[name] = forms.DecimalField(
                 label=label,
                 min_value=question.number_min,
                 max_value=question.number_max,
@@ -425,12 +455,12 @@ class ResponseForm(HoneypotMixin, forms.Form):
             )
             return [name]
         if kind == QuestionKind.DATE:
-            self.fields[name] = forms.DateField(
+            fields[name] = forms.DateField(
                 label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
             )
             return [name]
         # A point: latitude and longitude, filled in by clicking the map where JavaScript runs.
-        self.fields[f"{name}_lat"] = forms.DecimalField(
+        fields[f"{name}_lat"] = forms.DecimalField(
             label=_("Latitude"),
             min_value=-90,
             max_value=90,
@@ -438,7 +468,7 @@ class ResponseForm(HoneypotMixin, forms.Form):
             help_text=_("In decimal degrees, for example 50.43."),
             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         )
-        self.fields[f"{name}_lon"] = forms.DecimalField(
+        fields[f"{name}_lon"] = forms.DecimalField(
             label=_("Longitude"),
             min_value=-180,
             max_value=180,

@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,27 +67,40 @@ def survey_get(*, viewer: Any, pk: int) -> Survey:
     return survey_list(viewer=viewer).get(pk=pk)
 
 
+# The newest questionnaire version this process has read, per survey: an answer or a results page then
+# costs neither the five queries nor unpickling some hundred model instances from the shared cache (a few
+# milliseconds of every request). One entry per survey, replaced when its version moves. Callers only read
+# what they get; a view that changes a question (the builder) loads its own copy.
+_loaded: dict[int, tuple[str, tuple[list[Section], list[Question]]]] = {}
+
+
 def questionnaire(survey: Survey) -> tuple[list[Section], list[Question]]:
     """The survey's sections and questions in order, with options and conditions.
 
     Five queries and about as many milliseconds as the rest of an answer, so it is cached per version of
-    the survey: every change of a section, question or option records a SurveyEvent, which moves the
-    survey's ``updated_at`` (``services._event``). A reader that loaded the survey just before a change
-    may store the new questionnaire under the old version's key, which nobody asks for any more.
+    the survey (in the process, and in the shared cache for the other workers): every change of a section,
+    question or option records a SurveyEvent, which moves the survey's ``updated_at``
+    (``services._event``). A reader that loaded the survey just before a change may store the new
+    questionnaire under the old version's key, which nobody asks for any more.
     """
-    key = f"surveys:questionnaire:{survey.pk}:{survey.updated_at.isoformat()}"
+    version = survey.updated_at.isoformat()
+    loaded = _loaded.get(survey.pk)
+    if loaded is not None and loaded[0] == version:
+        return loaded[1]
+    key = f"surveys:questionnaire:{survey.pk}:{version}"
     cached: tuple[list[Section], list[Question]] | None = cache.get(key)
-    if cached is not None:
-        return cached
-    condition = Prefetch("show_if", queryset=Option.objects.select_related("question"))
-    sections = list(survey.sections.prefetch_related(condition).order_by("position", "id"))
-    questions = list(
-        survey.questions.select_related("section")
-        .prefetch_related("options", condition)
-        .order_by("section__position", "section_id", "position", "id")
-    )
-    cache.set(key, (sections, questions), QUESTIONNAIRE_CACHE_SECONDS)
-    return sections, questions
+    if cached is None:
+        condition = Prefetch("show_if", queryset=Option.objects.select_related("question"))
+        sections = list(survey.sections.prefetch_related(condition).order_by("position", "id"))
+        questions = list(
+            survey.questions.select_related("section")
+            .prefetch_related("options", condition)
+            .order_by("section__position", "section_id", "position", "id")
+        )
+        cached = (sections, questions)
+        cache.set(key, cached, QUESTIONNAIRE_CACHE_SECONDS)
+    _loaded[survey.pk] = (version, cached)
+    return cached
 
 
 def response_of(*, survey: Survey, user: Any) -> Response | None:
@@ -242,20 +256,41 @@ def _latest_texts(
 ) -> dict[int, list[Answer]]:
     """The newest TEXT_SAMPLE free texts (or "other" texts) per question, in one query: one small
     subquery per question that walks the ``answer_texts`` index from the newest, so it reads about
-    TEXT_SAMPLE rows per question whatever the number of answers."""
-    condition = Q()
-    for question in questions:
-        if question.kind in TEXT_KINDS or (question.kind in CHOICE_KINDS and question.allow_other):
-            newest = Answer.objects.filter(question=question, option__isnull=True).exclude(text="")
-            if not include_hidden:
-                newest = newest.filter(hidden=False)
-            if responses is not None:
-                newest = newest.filter(response__in=responses.values("pk"))
-            condition |= Q(pk__in=newest.order_by("-id").values("pk")[:TEXT_SAMPLE])
+    TEXT_SAMPLE rows per question whatever the number of answers.
+
+    Written as SQL: the ORM took several milliseconds per results page to build and compile the subqueries,
+    more than the database took to run them. Their conditions repeat the index's, so that both databases
+    use it.
+    """
+    asked = [
+        question.pk
+        for question in questions
+        if question.kind in TEXT_KINDS or (question.kind in CHOICE_KINDS and question.allow_other)
+    ]
     texts: dict[int, list[Answer]] = defaultdict(list)
-    if condition:
-        for answer in Answer.objects.filter(condition).order_by("question_id", "-id"):
-            texts[answer.question_id].append(answer)
+    if not asked:
+        return texts
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    condition = "question_id = %s AND option_id IS NULL AND NOT (text = '')"
+    extra: list[Any] = []
+    if not include_hidden:
+        condition += " AND hidden = %s"
+        extra.append(False)
+    if responses is not None:
+        chosen, chosen_params = responses.values("pk").query.sql_with_params()
+        condition += f" AND response_id IN ({chosen})"
+        extra.extend(chosen_params)
+    newest = " UNION ALL ".join(
+        f"SELECT id FROM (SELECT id FROM {table} WHERE {condition} "  # noqa: S608 - names ours, values bound
+        f"ORDER BY id DESC LIMIT {TEXT_SAMPLE}) AS newest_{index}"
+        for index in range(len(asked))
+    )
+    params = [item for question_id in asked for item in (question_id, *extra)]
+    for answer in Answer.objects.raw(
+        f"SELECT * FROM {table} WHERE id IN ({newest}) ORDER BY question_id, id DESC",  # noqa: S608
+        params,
+    ):
+        texts[answer.question_id].append(answer)
     return texts
 
 
@@ -275,9 +310,10 @@ def survey_results(*, survey: Survey, filters: ResultFilters, include_hidden: bo
     """Every question's figures, for the responses the filters select (a fixed number of queries)."""
     _sections, questions = questionnaire(survey)
     responses = filtered_responses(survey, filters)
-    total = responses.count()
-    counts, respondents = _counted([question.pk for question in questions], filters)
     filtered = filters.municipality is not None or bool(filters.channel)
+    # The survey's count is kept with every stored response (services); only a filter needs counting.
+    total = responses.count() if filtered else survey.response_count
+    counts, respondents = _counted([question.pk for question in questions], filters)
     texts = _latest_texts(questions, responses if filtered else None, include_hidden)
 
     results = []

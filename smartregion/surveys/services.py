@@ -362,13 +362,16 @@ def answer_counts_add(entries: Iterable[tuple[Response, Sequence[Answer]]]) -> N
 
 
 def answer_counts_rebuild(*, survey: Survey) -> int:
-    """Recount a survey's counters from its answers (a repair, or after answers were written in bulk).
+    """Recount a survey's counters and its response count (which the results show as the total) from its
+    responses and answers (a repair, or after answers were written in bulk).
 
     Runs under the survey's row lock, which every service that counts answers takes first, so no answer
     is counted twice or lost while it runs. Returns the number of counter rows.
     """
     with transaction.atomic():
         Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        survey.response_count = survey.responses.count()
+        Survey.objects.filter(pk=survey.pk).update(response_count=survey.response_count)
         AnswerCount.objects.filter(question__survey=survey).delete()
         answers = Answer.objects.filter(question__survey=survey).order_by()
         place, channel = "response__municipality_id", "response__channel"
@@ -436,7 +439,9 @@ def response_submit(
             return _response_edit(user=user, response=existing, answers=answers, respondent=respondent), False
         _require(user, "surveys.answer_survey", survey)
         try:
-            with transaction.atomic():
+            # A browser that loses the race is refused and the whole transaction undone, so only a person
+            # (whose response is then edited) needs a savepoint to go on after the conflict.
+            with transaction.atomic(savepoint=signed_in):
                 response = Response.objects.create(
                     survey=survey,
                     user=person,

@@ -6,6 +6,7 @@ is answered 403 with the reason.
 """
 
 import csv
+import hashlib
 import io
 import secrets
 from typing import Any, cast
@@ -13,15 +14,19 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import path, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartregion.accounts.models import User
@@ -51,6 +56,7 @@ from .policy import ANSWER_LIMIT, ENTRY_LIMIT, answer_refusal
 
 COOKIE_SALT = "surveys.browser"
 COOKIE_AGE = 60 * 60 * 24 * 365
+RESULT_BLOCK_SECONDS = 10 * 60
 
 
 def _person(request: HttpRequest) -> User:
@@ -115,8 +121,10 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
     user = request.user
     sections, questions = selectors.questionnaire(survey)
     existing = selectors.response_of(survey=survey, user=user)
-    token = None if user.is_authenticated else (_browser_token(request, survey) or secrets.token_hex(16))
-    already = token is not None and Response.objects.filter(survey=survey, browser_token=token).exists()
+    kept = None if user.is_authenticated else _browser_token(request, survey)
+    token = kept or (None if user.is_authenticated else secrets.token_hex(16))
+    # A token made just now has answered nothing yet; only a browser's kept token is looked up.
+    already = kept is not None and Response.objects.filter(survey=survey, browser_token=kept).exists()
     refusal = None if already else answer_refusal(user, survey, existing)
     posted = request.method == "POST"
     status = 200
@@ -125,7 +133,6 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: PLR09
         request.POST if posted else None,
         sections=sections,
         questions=questions,
-        municipalities=municipality_list(),
         seed=seed,
         existing=existing.answers.all() if existing else (),
         initial={"municipality": existing.municipality_id, "age_group": existing.age_group}
@@ -229,6 +236,57 @@ def _filters(request: HttpRequest, survey: Survey) -> tuple[selectors.ResultFilt
     }
 
 
+def _result_blocks(
+    request: HttpRequest, survey: Survey, results: selectors.Results, moderate: bool
+) -> list[SafeString]:
+    """Each question's section of the results page (its chart, table and figures).
+
+    A section shows nothing but its question's figures, so readers' sections are kept under a digest of
+    those figures (and the questionnaire's version and the language): the figures are read from the
+    database for every page, and only a section whose figures changed since is rendered again (a new
+    response changes the few questions it answered). Rendering all twenty took most of an uncached page.
+    Moderators' sections carry forms (their CSRF token, the way back), so they are rendered every time.
+    """
+    template = get_template("surveys/_result.html")
+    numbered = list(enumerate(results.questions, start=1))
+    if moderate:
+        context = {
+            "survey": survey,
+            "may_moderate": True,
+            "request": request,
+            "csrf_token": get_token(request),
+        }
+        return [
+            mark_safe(template.render({**context, "item": item, "number": number}))  # noqa: S308 - our HTML
+            for number, item in numbered
+        ]
+    version = (get_language(), survey.pk, survey.updated_at)
+    blocks = {f"surveys:result:{_digest(version, number, item)}": (number, item) for number, item in numbered}
+    kept = cache.get_many(list(blocks))
+    fresh = {
+        key: template.render({"survey": survey, "item": item, "number": number, "may_moderate": False})
+        for key, (number, item) in blocks.items()
+        if key not in kept
+    }
+    if fresh:
+        cache.set_many(fresh, RESULT_BLOCK_SECONDS)
+    return [mark_safe(kept[key] if key in kept else fresh[key]) for key in blocks]  # noqa: S308 - our HTML
+
+
+def _digest(version: tuple[Any, ...], number: int, item: selectors.QuestionResult) -> str:
+    """Everything a result section shows (the rows, charts and numbers are dataclasses with full reprs)."""
+    question = item.question
+    shown = (
+        version,
+        number,
+        (question.pk, question.text, question.kind, question.allow_other),
+        (item.respondents, item.rows, item.columns, item.matrix, item.average, item.minimum, item.maximum),
+        item.chart,
+        [(answer.pk, answer.text, answer.hidden) for answer in item.texts],
+    )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
 @require_GET
 @cache_public_page(PAGES)
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
@@ -245,6 +303,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "survey": survey,
             "results": results,
+            "blocks": _result_blocks(request, survey, results, moderate),
             "may_publish": request.user.has_perm("surveys.publish_results", survey),
             "may_moderate": moderate,
             "may_export": request.user.has_perm("surveys.export_responses", survey),
@@ -606,9 +665,16 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
     survey = _survey_or_404(request, pk)
     _may(request, "surveys.build_survey", survey)
     _sections, questions = selectors.questionnaire(survey)
-    question = next((q for q in questions if q.pk == question_pk), None) if question_pk else None
-    if question_pk and question is None:
-        raise Http404(_("This question does not exist."))
+    # Its own copy: saving changes the instance, and the questionnaire's are shared by the process.
+    question = None
+    if question_pk:
+        question = (
+            Question.objects.prefetch_related("options", "show_if")
+            .filter(pk=question_pk, survey=survey)
+            .first()
+        )
+        if question is None:
+            raise Http404(_("This question does not exist."))
     form = QuestionForm(
         request.POST or None,
         survey=survey,

@@ -59,6 +59,36 @@ def test_office_builds_a_survey_with_a_conditional_question(office_client, proce
     assert survey.visibility == "public"
 
 
+def test_questionnaire_kept_per_version_follows_an_edit(
+    office_client, office, process, django_assert_num_queries
+):
+    """The questionnaire is read once per version of the survey; an edit makes a new version."""
+    from smartregion.surveys.selectors import questionnaire
+
+    survey, q = full_survey(office, process)
+    assert "Wie kommen Sie zur Arbeit?" in office_client.get(survey.get_absolute_url()).content.decode()
+    with django_assert_num_queries(0):
+        _sections, questions = questionnaire(survey)
+    assert questions[0].text == "Wie kommen Sie zur Arbeit?"
+    url = reverse("surveys:question_edit", kwargs={"pk": survey.pk, "question_pk": q["transport"].pk})
+    edit = {
+        "section": q["transport"].section_id,
+        "kind": "single",
+        "text": "Wie kommen Sie meistens zur Arbeit?",
+        "options": "Auto\nFahrrad\nBus und Bahn",
+        "required": "on",
+        "allow_other": "on",
+    }
+    # A refused edit leaves the questionnaire that respondents see as it was.
+    assert office_client.post(url, {**edit, "kind": "scale", "text": ""}).status_code == 400
+    assert "Wie kommen Sie zur Arbeit?" in office_client.get(survey.get_absolute_url()).content.decode()
+    assert office_client.post(url, edit).status_code == 302
+    page = office_client.get(survey.get_absolute_url()).content.decode()
+    assert "Wie kommen Sie meistens zur Arbeit?" in page
+    survey.refresh_from_db()
+    assert questionnaire(survey)[1][0].text == "Wie kommen Sie meistens zur Arbeit?"
+
+
 def test_citizens_cannot_build(client, process, office):
     from ..factories import UserFactory
 

@@ -4,15 +4,17 @@ anonymised exports, personal data."""
 import csv
 import io
 import random
+import re
 from decimal import Decimal
 
 from django.urls import reverse
 
+from smartregion.accounts.models import Role
 from smartregion.accounts.services import account_delete, personal_data_export
 from smartregion.surveys import selectors, services
 from smartregion.surveys.models import Answer, QuestionKind, Response, Survey
 
-from ..factories import MunicipalityFactory, UserFactory
+from ..factories import MunicipalityFactory, RoleGrantFactory, UserFactory
 
 
 def _respond(survey, q, municipality, *, channel="online", n=1, user=None):
@@ -75,16 +77,53 @@ def test_results_page_queries_stay_constant(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    filters = {"kommune": municipality.slug, "kanal": "online"}
     assert client.get(url).status_code == 200  # the questionnaire is cached from now on
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as small_filtered:
+        assert client.get(url, filters).status_code == 200
     _respond(survey, q, municipality, n=40)
     _respond(survey, q, MunicipalityFactory(), channel="paper", n=20)
     with CaptureQueriesContext(connection) as large:
-        page = client.get(url, {"kommune": municipality.slug, "kanal": "online"})
+        page = client.get(url)
     assert page.status_code == 200
     assert len(large) == len(small)
+    assert "62 Antworten" in page.content.decode()  # the survey's kept count, without counting
+    with CaptureQueriesContext(connection) as large_filtered:
+        page = client.get(url, filters)
+    assert len(large_filtered) == len(small_filtered) == len(small) + 1  # a filter counts its responses
     assert "42 Antworten" in page.content.decode()
+
+
+def test_result_sections_kept_for_readers_show_new_answers_at_once(
+    client, office, survey_and_questions, municipality
+):
+    """A reader's result sections are kept under their figures: the next page after an answer shows it."""
+    survey, q = survey_and_questions
+    coordinator = UserFactory()
+    RoleGrantFactory(user=coordinator, role=Role.COORDINATOR, municipality=municipality)
+    client.force_login(coordinator)
+    url = reverse("surveys:results", kwargs={"pk": survey.pk})
+    empty = client.get(url).content.decode()
+    assert "Noch keine Textantworten." in empty
+    assert "100,0 %" not in empty
+    sections = re.findall(r'<section class="sr-section".*?</section>', empty, re.S)
+    assert len(sections) == len(q)
+    assert (
+        re.findall(r'<section class="sr-section".*?</section>', client.get(url).content.decode(), re.S)
+        == sections
+    )
+    _respond(survey, q, municipality, n=1)
+    answered = client.get(url).content.decode()
+    assert "100,0 %" in answered  # the one respondent's option and scale value
+    assert "Wunsch" in answered
+    assert "Ausblenden (nennt eine Person)" not in answered
+    # Moderators' sections carry their forms and are never the ones kept for readers.
+    client.force_login(office)
+    moderated = client.get(url).content.decode()
+    assert "Ausblenden (nennt eine Person)" in moderated
+    assert "Wunsch" in moderated
 
 
 def test_hidden_text_leaves_public_results_and_exports(client, office, survey_and_questions, municipality):
