@@ -23,14 +23,8 @@ from typing import Any
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
-
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
 
 class FallbackRedisCache(RedisCache):
@@ -42,6 +36,14 @@ class FallbackRedisCache(RedisCache):
     """
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
+        # redis-py is imported here, not with the module: it costs a worker about 20 MiB, and the embedded
+        # set-up uses only BoundedLocMemCache below (issue 15).
+        from redis.backoff import NoBackoff
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+        from redis.retry import Retry
+
+        self.unavailable = (RedisConnectionError, RedisTimeoutError)
         options = dict(params.get("OPTIONS", {}))
         self.retry_seconds = float(options.pop("RETRY_SECONDS", 5))
         options.setdefault("socket_connect_timeout", 1)
@@ -51,7 +53,7 @@ class FallbackRedisCache(RedisCache):
         local_params = {key: value for key, value in params.items() if key != "OPTIONS"}
         self._local = BoundedLocMemCache(
             f"redis-fallback:{server}:{params.get('KEY_PREFIX', '')}",
-            {**local_params, "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": 32 * 1024 * 1024}},
+            {**local_params, "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": 16 * 1024 * 1024}},
         )
         self._closed_at = 0.0  # monotonic time until which Redis is not tried again
         self._down = False
@@ -82,7 +84,7 @@ class FallbackRedisCache(RedisCache):
         if self._redis_allowed():
             try:
                 result = getattr(super(), method)(*args, **kwargs)
-            except UNAVAILABLE as error:
+            except self.unavailable as error:
                 self._failed(error)
             else:
                 self._succeeded()
@@ -147,7 +149,7 @@ class BoundedLocMemCache(LocMemCache):
     """Local memory bounded by bytes, not only by entries: a crawler that reads thousands of distinct
     pages cannot make a worker grow without limit (docs/decisions/0012-fast-pages-and-open-data.md).
 
-    OPTIONS take ``MAX_BYTES`` (default 32 MiB): the pickled entries together stay below it; the least
+    OPTIONS take ``MAX_BYTES`` (default 16 MiB): the pickled entries together stay below it; the least
     recently used go first. An entry larger than a quarter of it is not kept at all.
     """
 
@@ -158,7 +160,7 @@ class BoundedLocMemCache(LocMemCache):
 
     def __init__(self, name: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS", {}))
-        self.max_bytes = int(options.pop("MAX_BYTES", 32 * 1024 * 1024))
+        self.max_bytes = int(options.pop("MAX_BYTES", 16 * 1024 * 1024))
         super().__init__(name, {**params, "OPTIONS": options})
         self._sizes = _sizes.setdefault(name, _Sizes())
 

@@ -8,7 +8,7 @@ reason, and its milestones reached.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,13 +21,15 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
 
 from smartregion.participation import selectors as participation
 from smartregion.participation.models import Idea, Phase, Process
 from smartregion.strategy.models import MeasureEvent, MeasureStatus
 
 from .datasets import public_ideas, public_measures
+
+if TYPE_CHECKING:
+    import icalendar
 
 FEED_LENGTH = 50
 
@@ -215,8 +217,10 @@ def _uid_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "smartregion"
 
 
-def _phase_event(phase: Phase, process: Process, stamp: datetime) -> Event:
-    event = Event()
+def _phase_event(phase: Phase, process: Process, stamp: datetime) -> "icalendar.Event":
+    import icalendar  # where a calendar is made: it costs a web worker 8 MiB (issue 15)
+
+    event = icalendar.Event()
     # Stable across downloads and renames: calendar programs update the entry instead of adding one.
     event.add("uid", f"phase-{phase.pk}@{_uid_host()}")
     event.add("dtstamp", stamp)
@@ -230,7 +234,9 @@ def _phase_event(phase: Phase, process: Process, stamp: datetime) -> Event:
 
 
 def _calendar(name: str, processes: list[Process]) -> HttpResponse:
-    calendar = Calendar()
+    import icalendar
+
+    calendar = icalendar.Calendar()
     calendar.add("prodid", "-//SmartRegion//Beteiligung//DE")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
