@@ -154,7 +154,7 @@ else:
             "LOCATION": "pages",
             "OPTIONS": {
                 "MAX_ENTRIES": 2000,
-                "MAX_BYTES": env.int("PAGE_CACHE_MAX_BYTES", default=32 * 1024 * 1024),
+                "MAX_BYTES": env.int("PAGE_CACHE_MAX_BYTES", default=16 * 1024 * 1024),
             },
         },
     }
