@@ -168,6 +168,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 (one run, in order)
     from django.db import connection
     from django.urls import reverse
 
+    from smartregion.participation.views.public import PAGE_SIZE
+
     bench.BENCH_DIR.mkdir(parents=True, exist_ok=True)
     bench.postgres_database_create(args.postgres_url)
     bench.django_setup(args.postgres_url)
@@ -184,17 +186,17 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 (one run, in order)
     )
     idea_page = bench.Call("GET", reverse("participation:idea", kwargs={"pk": campaign.detail_idea_id}))
     reader = supporters[0]
+    # Every page of the list in three orders (at most 30 % of the requests), the rest idea pages.
+    pages = max(1, len(campaign.idea_ids) // PAGE_SIZE)
     distinct = [
-        bench.Call("GET", reverse("participation:idea", kwargs={"pk": pk}))
-        for pk in campaign.idea_ids[: args.requests * 7 // 10]
-    ]
-    sorts = ("supported", "newest", "commented")
-    pages = max(1, len(campaign.idea_ids) // 20)
-    distinct += [
         bench.Call("GET", f"{reverse('participation:idea_list')}?{urlencode({'sort': sort, 'page': page})}")
-        for sort in sorts
+        for sort in ("supported", "newest", "discussed")
         for page in range(1, pages + 1)
-    ][: args.requests - len(distinct)]
+    ][: args.requests * 3 // 10]
+    distinct += [
+        bench.Call("GET", reverse("participation:idea", kwargs={"pk": pk}))
+        for pk in campaign.idea_ids[: args.requests - len(distinct)]
+    ]
     connection.close()
 
     print(bench.database_title(args.postgres_url, args.scale))
