@@ -375,8 +375,15 @@ class FundingSourceOut(Schema):
     kind: str
     amount: Decimal = Field(description="Was die Quelle über die Programmlaufzeit bereitstellt, EUR")
     max_rate: Decimal | None = Field(
-        description="Höchster Anteil an den geplanten Mitteln einer Maßnahme, in Prozent"
+        description="Höchster Anteil an den förderfähigen Kosten einer Maßnahme, den die Quelle trägt, in "
+        "Prozent; leer: keine Grenze"
     )
+    emergency_rate: Decimal | None = Field(
+        description="Anteil, der statt max_rate gilt, solange der Zuwendungsempfänger in Haushaltsnotlage ist, "
+        "in Prozent"
+    )
+    budget_emergency: bool = Field(description="Ob der Zuwendungsempfänger in Haushaltsnotlage ist")
+    rate: Decimal | None = Field(description="Der Anteil, der jetzt gilt (emergency_rate in Haushaltsnotlage)")
     planned: Decimal = Field(description="Von den veröffentlichten Maßnahmen daraus geplant, EUR")
     committed: Decimal
     spent: Decimal

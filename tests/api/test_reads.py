@@ -1,5 +1,7 @@
 """Reading the public data: what each list shows and hides, filters, the cursor, ETag and 304."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.cache import caches
 
@@ -139,6 +141,18 @@ def test_funding_sources_count_published_measures_only(api_client, world):
     federal = next(s for s in _get(api_client, "/api/v1/funding-sources") if s["name"] == "Bund")
     assert federal["planned"] == "300.00"
     assert federal["amount"] == "1000.00"
+
+
+def test_funding_sources_show_the_funders_rates(api_client, world):
+    from smartregion.program.models import FundingSource
+
+    FundingSource.objects.filter(name="Bund").update(
+        max_rate=Decimal("60"), emergency_rate=Decimal("90"), budget_emergency=True
+    )
+    federal = next(s for s in _get(api_client, "/api/v1/funding-sources") if s["name"] == "Bund")
+    assert (federal["max_rate"], federal["emergency_rate"]) == ("60.00", "90.00")
+    assert federal["budget_emergency"] is True
+    assert federal["rate"] == "90.00"  # the emergency rate applies
 
 
 def test_etag_and_last_modified_answer_304_until_something_changes(
