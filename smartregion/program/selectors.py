@@ -30,6 +30,7 @@ from .models import (
     IndicatorTarget,
     IndicatorValue,
     Milestone,
+    ProgramReminder,
     Responsibility,
     StaffEffort,
 )
@@ -767,3 +768,17 @@ def grant_overview(*, today: date | None = None) -> GrantOverview:
         staff_effort=sum((check.staff_effort for check in checks), ZERO),
         eligible=sum((check.eligible for check in checks), ZERO),
     )
+
+
+def personal_data_export_for(user: Any) -> list[dict[str, Any]]:
+    """The program section of a person's GDPR export: the reminders sent to her."""
+    reminders = ProgramReminder.objects.filter(user=user).select_related("measure").order_by("sent_at")
+    return [
+        {
+            "measure": reminder.measure.title if reminder.measure else None,
+            "cause": reminder.cause,
+            "message": reminder.message,
+            "sent": reminder.sent_at,
+        }
+        for reminder in reminders
+    ]

@@ -31,6 +31,7 @@ from .models import (
     IndicatorValue,
     Milestone,
     ProgramPhase,
+    ProgramReminder,
     Responsibility,
     StaffEffort,
     StaffRole,
@@ -579,3 +580,8 @@ def measure_set_monitoring(*, actor: Any, measure: Measure, state: str, reason: 
         reason=locked.monitoring_reason,
     )
     return locked
+
+
+def personal_data_erase_for(user: Any) -> None:
+    """On account deletion: the reminders sent to the person go; they only kept each from going twice."""
+    ProgramReminder.objects.filter(user=user).delete()

@@ -196,3 +196,22 @@ def test_the_daily_command_runs_both(setup, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_program_reminders", stdout=io.StringIO())
     assert ProgramReminder.objects.filter(cause__startswith="due:").count() == 2
+
+
+def test_a_persons_reminders_are_in_her_export_and_go_with_her_account(
+    setup, django_capture_on_commit_callbacks
+):
+    from smartregion.accounts import services as accounts
+
+    office, measure, member = setup["office"], setup["measure"], setup["member"]
+    program.milestone_add(actor=office, measure=measure, title="Bänke", due_on=TODAY() + 14 * DAY)
+    _run(TODAY(), django_capture_on_commit_callbacks)
+
+    exported = accounts.personal_data_export(user=member)["program_reminders"]
+    assert [(entry["measure"], entry["cause"].split(":")[0]) for entry in exported] == [("Rufbus", "due")]
+    assert "Bänke" in exported[0]["message"]
+    assert accounts.personal_data_export(user=setup["bystander"])["program_reminders"] == []
+
+    accounts.account_delete(user=member)
+    assert not ProgramReminder.objects.filter(user=member).exists()
+    assert ProgramReminder.objects.filter(user=setup["coordinator"]).exists()
