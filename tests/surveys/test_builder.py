@@ -125,3 +125,22 @@ def test_once_answered_only_wording_fixes_with_a_note(office_client, office, pro
     delete = reverse("surveys:question_delete", kwargs={"pk": survey.pk, "question_pk": q["wish"].pk})
     office_client.post(delete)
     assert Question.objects.filter(pk=q["wish"].pk).exists()
+
+
+def test_answer_forms_of_one_questionnaire_share_no_state(office, process):
+    """Forms copy the kept fields: what one form changes while it validates never reaches another."""
+    from smartregion.surveys.forms import ResponseForm
+    from smartregion.surveys.selectors import questionnaire
+
+    survey, q = full_survey(office, process)
+    sections, questions = questionnaire(survey)
+    name = q["transport"].field_name
+    first = ResponseForm(sections=sections, questions=questions)
+    first.fields[name].required = False
+    first.fields[name].label = "Geändert"
+    second = ResponseForm(data={}, sections=sections, questions=questions)
+    assert second.fields[name].required is True
+    assert second.fields[name].label != "Geändert"
+    assert not second.is_valid()
+    assert second.errors[name] == ["Bitte beantworten Sie diese Frage."]
+    assert ResponseForm(sections=sections, questions=questions).fields[name].required is True
