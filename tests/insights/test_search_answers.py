@@ -109,7 +109,12 @@ def test_the_office_clusters_a_questions_free_text_answers(
         for c in Cluster.objects.filter(run=run)
     ]
     assert sorted(map(sorted, groups)) == [["Busse"], ["sicherer"]]
-    page = client.get(response_page.url).content.decode()
+    page = client.get(response_page.url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Mehr Busse am Abend" in page
+    assert "12 Antworten in 2 Gruppen" in page
+    assert "(6 Antworten)" in page
+    assert "Ideen" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+    listing = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ", 12 Antworten" in listing
     assert 'value="goal"' not in page  # answers are no ideas to draw a goal or measure from
     assert 'value="measure"' not in page
