@@ -28,6 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from smartregion.network.selectors import region_get
+
 from .agenda import _day, profile_total
 from .models import AgendaSnapshot
 from .templatetags.program import euro, figure
@@ -150,7 +152,7 @@ def _indicators(profile: dict[str, Any], s: dict[str, ParagraphStyle]) -> list[A
     return [_table(rows, [WIDTH - 24 * mm - 3 * 32 * mm, 24 * mm, 32 * mm, 32 * mm, 32 * mm])]
 
 
-def _facts(profile: dict[str, Any], s: dict[str, ParagraphStyle]) -> Table:
+def _facts(profile: dict[str, Any], s: dict[str, ParagraphStyle], levels: tuple[str, str]) -> Table:
     contact = profile.get("contact")
     contact_text = "–"
     if contact:
@@ -162,8 +164,8 @@ def _facts(profile: dict[str, Any], s: dict[str, ParagraphStyle]) -> Table:
     if profile.get("monitoring_label"):
         status += f" · {profile['monitoring_label']}"
     rows = [
-        [_("Goal"), _p(profile["goal"], s["cell"])],
-        [_("Strategy"), _p(profile["strategy"], s["cell"])],
+        [levels[0], _p(profile["goal"], s["cell"])],
+        [levels[1], _p(profile["strategy"], s["cell"])],
         [_("Domains of life"), _p(", ".join(profile["domains"]) or "–", s["cell"])],
         [_("Municipalities"), _p(", ".join(profile["municipalities"]) or _("Whole region"), s["cell"])],
         [_("Responsible"), _p(responsible, s["cell"])],
@@ -206,6 +208,9 @@ def agenda_pdf(snapshot: AgendaSnapshot) -> bytes:
     """The agenda as a PDF: title page with the decision and totals, then one page per measure."""
     with translation.override(settings.LANGUAGE_CODE):
         s = _styles()
+        region = region_get()
+        # The strategy's levels as the region calls them (MYK: Zielbild, Strategie).
+        levels = (region.goal_level, region.strategy_level) if region else (_("Goal"), _("Strategy"))
         story: list[Any] = [Spacer(1, 40 * mm), _p(snapshot.title, s["title"]), Spacer(1, 6 * mm)]
         if snapshot.is_adopted and snapshot.decided_on:
             decision = _("Adopted by %(body)s on %(day)s (%(reference)s).") % {
@@ -256,7 +261,7 @@ def agenda_pdf(snapshot: AgendaSnapshot) -> bytes:
                 story.append(Spacer(1, 2 * mm))
                 story.append(_p(profile["description"][:2500], s["small"]))
             story.append(Spacer(1, 3 * mm))
-            story.append(_facts(profile, s))
+            story.append(_facts(profile, s, levels))
             story.append(KeepTogether([_p(_("Financing plan"), s["h2"]), *_financing(profile, s)]))
             story.append(KeepTogether([_p(_("Implementation plan"), s["h2"]), *_milestones(profile, s)]))
             story.append(KeepTogether([_p(_("Indicators"), s["h2"]), *_indicators(profile, s)]))

@@ -4,6 +4,7 @@ permissions, and constant query counts at 1x and 10x measures."""
 
 import datetime
 import re
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -282,6 +283,21 @@ def test_the_pdf_has_a_title_page_and_one_page_per_measure(office, world, measur
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type /Page\b", pdf))
     assert pages == 1 + len(snapshot.profiles) == 5
+
+
+def test_the_pdf_names_the_strategy_levels_as_the_region_does(office, world, measures, tmp_path):
+    from smartregion.network.models import Region
+
+    region = Region.objects.get()
+    region.goal_level_name, region.strategy_level_name = "Zielbild", "Integrierte Lösung"
+    region.save()
+    path = tmp_path / "agenda.pdf"
+    path.write_bytes(agenda_pdf(agenda.snapshot_create(actor=office, year=2026)))
+    text = subprocess.run(  # noqa: S603 - a fixed command on a file this test wrote
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Zielbild" in text
+    assert "Integrierte Lösung" in text
 
 
 ROLES = ("anonymous", "citizen", "moderator", "expert", "coordinator", "lead_member", "program_office")
