@@ -90,6 +90,19 @@ def test_office_downloads_the_workbook_with_seven_sheets(client, office, filled)
     assert "<v>15</v>" in budget
 
 
+def test_the_workbook_names_the_strategy_levels_as_the_region_does(client, office, filled):
+    from smartregion.network.models import Region
+
+    region = Region.objects.get()
+    region.goal_level_name, region.strategy_level_name = "Zielbild", "Integrierte Lösung"
+    region.save()
+    client.force_login(office)
+    book = zipfile.ZipFile(io.BytesIO(client.get(reverse("program:report_xlsx")).content))
+    strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<t>Zielbild</t>" in strings
+    assert "<t>Integrierte Lösung</t>" in strings
+
+
 @pytest.mark.parametrize("role", [role for role in ROLES if role not in ("anonymous", "program_office")])
 @pytest.mark.parametrize("name", ["program:report_xlsx", "program:report_csv", "program:report_pdf"])
 def test_others_are_refused(client, make_person, filled, role, name):
