@@ -51,11 +51,15 @@ def schedule(kind: str, ids: list[int]) -> None:
         return
     connection = transaction.get_connection()
     pending: dict[str, set[int]] = getattr(connection, _PENDING, {})
+    if not any(callback is _enqueue_pending for _ids, callback, _robust in connection.run_on_commit):
+        # No flush is waiting: the transaction that scheduled these rolled back (which drops its callbacks),
+        # so they are not this transaction's to index.
+        pending = {}
     pending.setdefault(str(kind), set()).update(ids)
     setattr(connection, _PENDING, pending)
     # Every call registers the flush, so a savepoint rolled back with its callback loses nothing; the first
-    # flush after the commit enqueues all, the others find nothing left. Ids of a rolled-back transaction
-    # ride along with the next commit's: the task reads them afresh and stores what is there (nothing).
+    # flush after the commit enqueues all, the others find nothing left. Ids of a rolled-back savepoint
+    # ride along with the commit's: the task reads them afresh and stores what is there.
     transaction.on_commit(_enqueue_pending)
 
 

@@ -99,8 +99,9 @@ def test_the_index_task_runs_before_work_queued_earlier(submit):
     assert Idea.objects.filter(pk=first.pk).exists()
 
 
-def test_documents_of_a_rolled_back_transaction_are_indexed_with_the_next_commit(process, make_idea):
+def test_a_rolled_back_transaction_queues_nothing_and_leaves_nothing_behind(process, make_idea):
     idea = make_idea("Radweg an der Bundesstraße")
+    _run_worker()
     DBTaskResult.objects.all().delete()
 
     def failing_request() -> None:
@@ -113,10 +114,28 @@ def test_documents_of_a_rolled_back_transaction_are_indexed_with_the_next_commit
         failing_request()
     assert _index_tasks() == []
 
-    other = make_idea("Sitzbank am Marktplatz")
+    other = make_idea("Sitzbank am Wiedehopfweg")
 
     [queued] = _index_tasks()
-    assert sorted(queued.args_kwargs["kwargs"]["ids"]) == sorted([idea.pk, other.pk])
+    assert queued.args_kwargs["kwargs"]["ids"] == [other.pk]  # not the rolled-back idea's
     _run_worker()
     assert search.ranked_ids("Bundesstraße", kind=SearchKind.IDEA) == [idea.pk]
     assert search.ranked_ids("Stieglitzweg", kind=SearchKind.IDEA) == []
+    assert search.ranked_ids("Wiedehopfweg", kind=SearchKind.IDEA) == [other.pk]
+
+
+def test_a_rolled_back_savepoint_keeps_the_transactions_other_documents(process, make_idea):
+    first = make_idea("Bücherschrank am Rathaus")
+    DBTaskResult.objects.all().delete()
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Idea.objects.get(pk=first.pk).save()
+                raise RuntimeError("a part failed")
+        except RuntimeError:
+            pass
+        second = make_idea("Trinkbrunnen am Rathaus")
+
+    [queued] = _index_tasks()
+    assert second.pk in queued.args_kwargs["kwargs"]["ids"]
