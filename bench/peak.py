@@ -168,8 +168,6 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 (one run, in order)
     from django.db import connection
     from django.urls import reverse
 
-    from smartregion.participation.views.public import PAGE_SIZE
-
     bench.BENCH_DIR.mkdir(parents=True, exist_ok=True)
     bench.postgres_database_create(args.postgres_url)
     bench.django_setup(args.postgres_url)
@@ -186,6 +184,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 (one run, in order)
     )
     idea_page = bench.Call("GET", reverse("participation:idea", kwargs={"pk": campaign.detail_idea_id}))
     reader = supporters[0]
+    from smartregion.participation.views.public import PAGE_SIZE
+
     # Every page of the list in three orders (at most 30 % of the requests), the rest idea pages.
     pages = max(1, len(campaign.idea_ids) // PAGE_SIZE)
     distinct = [
