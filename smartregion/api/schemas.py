@@ -379,11 +379,13 @@ class FundingSourceOut(Schema):
         "Prozent; leer: keine Grenze"
     )
     emergency_rate: Decimal | None = Field(
-        description="Anteil, der statt max_rate gilt, solange der Zuwendungsempfänger in Haushaltsnotlage ist, "
-        "in Prozent"
+        description="Anteil, der statt max_rate gilt, solange der Zuwendungsempfänger in Haushaltsnotlage "
+        "ist, in Prozent"
     )
     budget_emergency: bool = Field(description="Ob der Zuwendungsempfänger in Haushaltsnotlage ist")
-    rate: Decimal | None = Field(description="Der Anteil, der jetzt gilt (emergency_rate in Haushaltsnotlage)")
+    rate: Decimal | None = Field(
+        description="Der Anteil, der jetzt gilt (emergency_rate in Haushaltsnotlage)"
+    )
     planned: Decimal = Field(description="Von den veröffentlichten Maßnahmen daraus geplant, EUR")
     committed: Decimal
     spent: Decimal
