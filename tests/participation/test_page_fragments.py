@@ -205,3 +205,24 @@ def test_no_fragments_when_switched_off(client, idea, settings):
     settings.FRAGMENT_CACHE_SECONDS = 15
     client.get(LIST)
     assert _fragment_entries()
+
+
+def test_a_readers_marks_on_an_idea_come_in_one_query(idea, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from smartregion.participation.models import Follow, Support
+    from smartregion.participation.selectors import ReaderMarks, idea_reader_marks
+
+    clara, otto = UserFactory(), UserFactory()
+    Support.objects.create(idea=idea, user=clara)
+    Follow.objects.create(idea=idea, user=otto)
+    first, second = CommentFactory(idea=idea, author=clara), CommentFactory(idea=idea, author=clara)
+    CommentFactory(idea=idea, author=otto)
+    Follow.objects.create(process=idea.process, user=clara)  # the process, not the idea
+    with django_assert_num_queries(0):
+        assert idea_reader_marks(user=AnonymousUser(), idea=idea) == ReaderMarks()
+    with django_assert_num_queries(1):
+        marks = idea_reader_marks(user=clara, idea=idea)
+    assert marks == ReaderMarks(supported=True, following=False, comment_ids=frozenset({first.pk, second.pk}))
+    assert idea_reader_marks(user=otto, idea=idea).following
+    assert not idea_reader_marks(user=otto, idea=idea).supported

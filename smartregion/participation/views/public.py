@@ -499,7 +499,7 @@ def _comment_context() -> dict[str, Any]:
     return {"edit_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
 
 
-def _thread_html(request: HttpRequest, idea: Idea, view: ThreadView) -> str:
+def _thread_html(request: HttpRequest, idea: Idea, view: ThreadView, *, has_own_comments: bool) -> str:
     """The comment thread: a fragment shared by everybody with the same reply and report links, with the
     person's own comments (correct, delete, no report) rendered for her and put in their places."""
     user = request.user
@@ -511,7 +511,7 @@ def _thread_html(request: HttpRequest, idea: Idea, view: ThreadView) -> str:
         partial(_thread_rendered, None, AnonymousUser(), idea, view),
         scope=idea_scope(idea.pk),
     )
-    if not user.is_authenticated:
+    if not has_own_comments:
         return shared
     for comment in selectors.idea_comments_by(idea=idea, author=user):
         start = shared.find(f'<article id="comment-{comment.pk}"')
@@ -557,6 +557,7 @@ def _idea_page(
     # Moderation rights follow the idea's municipality, the same for all its comments: asked once, with the
     # idea, so that no comment has to load its idea for the rule.
     may_moderate_comments = user.has_perm("participation.moderate_comment", idea)
+    marks = selectors.idea_reader_marks(user=user, idea=idea)
     thread = _thread_html(
         request,
         idea,
@@ -566,6 +567,7 @@ def _idea_page(
             may_moderate=may_moderate_comments,
             failed=failed,
         ),
+        has_own_comments=bool(marks.comment_ids),
     )
     comment_form = failed.form if failed and failed.kind == "comment" else CommentForm(auto_id="comment-%s")
     return render(
@@ -576,8 +578,8 @@ def _idea_page(
             "shared": cached_fragment(
                 PAGES, f"idea:{idea.pk}", partial(_idea_shared_parts, idea.pk), scope=idea_scope(idea.pk)
             ),
-            "supported": idea.pk in selectors.supported_idea_ids(user=user, ideas=[idea]),
-            "following": selectors.is_following(user=user, idea=idea),
+            "supported": marks.supported,
+            "following": marks.following,
             "support_refusal": support_refusal,
             "comment_refusal": comment_refusal,
             "may_report": may_report,
