@@ -39,6 +39,13 @@ def region_get() -> Region | None:
     return region if region is not None else region_reread()
 
 
+def strategy_level_names() -> tuple[str, str]:
+    """What the region calls the strategy's top level and the level below it (MYK: Zielbild, Integrierte
+    Lösung), for headings outside the pages' context (PDFs, spreadsheets)."""
+    region = region_get() or Region()
+    return region.goal_level, region.strategy_level
+
+
 def region_reread() -> Region | None:
     """The region from the database, into the cache."""
     region = Region.objects.order_by("pk").first()

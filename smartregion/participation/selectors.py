@@ -200,17 +200,6 @@ def idea_comments_by(*, idea: Idea, author: Any) -> list[Comment]:
     return list(Comment.objects.filter(idea=idea, author=author).select_related("author"))
 
 
-def supported_idea_ids(*, user: Any, ideas: list[Idea]) -> set[int]:
-    """Which of these ideas the person supports, in one query."""
-    if not getattr(user, "is_authenticated", False) or not ideas:
-        return set()
-    return set(
-        Support.objects.filter(user=user, idea_id__in=[idea.pk for idea in ideas]).values_list(
-            "idea_id", flat=True
-        )
-    )
-
-
 @dataclass(frozen=True)
 class ReaderMarks:
     """What a signed-in person has done on an idea: supported it, follows it, and her comments' ids."""
@@ -244,11 +233,11 @@ def idea_reader_marks(*, user: Any, idea: Idea) -> ReaderMarks:
     )
 
 
-def is_following(*, user: Any, idea: Idea | None = None, process: Process | None = None) -> bool:
-    """Whether the person follows the idea or process."""
+def is_following_process(*, user: Any, process: Process) -> bool:
+    """Whether the person follows the process (an idea's follow is one of its ``idea_reader_marks``)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return Follow.objects.filter(user=user, idea=idea, process=process).exists()
+    return Follow.objects.filter(user=user, idea=None, process=process).exists()
 
 
 def idea_geojson(ideas: QuerySet[Idea]) -> dict[str, Any]:

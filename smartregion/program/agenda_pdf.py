@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from smartregion.network.selectors import region_get
+from smartregion.network.selectors import strategy_level_names
 
 from .agenda import _day, profile_total
 from .models import AgendaSnapshot
@@ -208,9 +208,7 @@ def agenda_pdf(snapshot: AgendaSnapshot) -> bytes:
     """The agenda as a PDF: title page with the decision and totals, then one page per measure."""
     with translation.override(settings.LANGUAGE_CODE):
         s = _styles()
-        region = region_get()
-        # The strategy's levels as the region calls them (MYK: Zielbild, Strategie).
-        levels = (region.goal_level, region.strategy_level) if region else (_("Goal"), _("Strategy"))
+        levels = strategy_level_names()
         story: list[Any] = [Spacer(1, 40 * mm), _p(snapshot.title, s["title"]), Spacer(1, 6 * mm)]
         if snapshot.is_adopted and snapshot.decided_on:
             decision = _("Adopted by %(body)s on %(day)s (%(reference)s).") % {

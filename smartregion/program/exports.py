@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.core.spreadsheets import spreadsheet_text
-from smartregion.network.selectors import region_get
+from smartregion.network.selectors import strategy_level_names
 from smartregion.strategy.models import Measure, MeasureStatus
 
 from . import selectors
@@ -199,7 +199,7 @@ class _Sheet:
 
 def _workbook() -> bytes:
     today = timezone.localdate()
-    region = region_get()
+    goal_level, strategy_level = strategy_level_names()
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     book.set_properties({"title": _("Program report"), "created": timezone.now().replace(tzinfo=None)})
@@ -217,9 +217,8 @@ def _workbook() -> bytes:
     _Sheet(book, formats, _("Measures")).write(
         [
             (_("Measure"), "text", 48),
-            # The strategy's levels as the region calls them (MYK: Integrierte Lösung, Zielbild).
-            (region.strategy_level if region else _("Strategy"), "text", 32),
-            (region.goal_level if region else _("Goal"), "text", 32),
+            (strategy_level, "text", 32),
+            (goal_level, "text", 32),
             (_("Status"), "text", 14),
             (_("Progress (%)"), "integer", 12),
             (_("Municipalities"), "text", 32),

@@ -59,6 +59,18 @@ def test_office_builds_a_survey_with_a_conditional_question(office_client, proce
     assert survey.visibility == "public"
 
 
+def _wording_fix(q: dict) -> dict[str, str]:
+    """The transport question of ``full_survey`` with its wording corrected, as the edit form posts it."""
+    return {
+        "section": q["transport"].section_id,
+        "kind": "single",
+        "text": "Wie kommen Sie meistens zur Arbeit?",
+        "options": "Auto\nFahrrad\nBus und Bahn",
+        "required": "on",
+        "allow_other": "on",
+    }
+
+
 def test_questionnaire_kept_per_version_follows_an_edit(
     office_client, office, process, django_assert_num_queries
 ):
@@ -71,14 +83,7 @@ def test_questionnaire_kept_per_version_follows_an_edit(
         _sections, questions = questionnaire(survey)
     assert questions[0].text == "Wie kommen Sie zur Arbeit?"
     url = reverse("surveys:question_edit", kwargs={"pk": survey.pk, "question_pk": q["transport"].pk})
-    edit = {
-        "section": q["transport"].section_id,
-        "kind": "single",
-        "text": "Wie kommen Sie meistens zur Arbeit?",
-        "options": "Auto\nFahrrad\nBus und Bahn",
-        "required": "on",
-        "allow_other": "on",
-    }
+    edit = _wording_fix(q)
     # A refused edit leaves the questionnaire that respondents see as it was.
     assert office_client.post(url, {**edit, "kind": "scale", "text": ""}).status_code == 400
     assert "Wie kommen Sie zur Arbeit?" in office_client.get(survey.get_absolute_url()).content.decode()
@@ -102,14 +107,7 @@ def test_once_answered_only_wording_fixes_with_a_note(office_client, office, pro
     survey, q = full_survey(office, process)
     Response.objects.create(survey=survey, submitted_at="2026-01-01T00:00Z")
     url = reverse("surveys:question_edit", kwargs={"pk": survey.pk, "question_pk": q["transport"].pk})
-    base = {
-        "section": q["transport"].section_id,
-        "kind": "single",
-        "text": "Wie kommen Sie meistens zur Arbeit?",
-        "options": "Auto\nFahrrad\nBus und Bahn",
-        "required": "on",
-        "allow_other": "on",
-    }
+    base = _wording_fix(q)
     changed = office_client.post(url, {**base, "options": "Auto\nFahrrad"})
     assert changed.status_code == 400
     assert "Nur der Wortlaut darf korrigiert werden" in changed.content.decode()

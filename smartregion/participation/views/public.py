@@ -176,7 +176,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "propose_refusal": refusal_for(user, "propose", process),
             "may_record": user.has_perm("participation.record_idea", process),
             "may_follow": user.has_perm("participation.follow", process),
-            "following": selectors.is_following(user=user, process=process),
+            "following": selectors.is_following_process(user=user, process=process),
             "page": _page(request, ideas),
         },
     )
