@@ -45,9 +45,12 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from smartregion.accounts.selectors import person_facts_register
         from smartregion.core import personal_data
 
         from . import models, selectors, services
+
+        person_facts_register(selectors.person_facts)
 
         personal_data.register(
             personal_data.PersonalDataProvider(

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, F, Max, Min, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from smartregion.accounts.predicates import is_coordinator, is_moderator, is_program_office
@@ -327,8 +328,27 @@ def notification_list(*, user: Any) -> QuerySet[Notification]:
 
 
 def unread_notification_count(*, user: Any) -> int:
-    """How many notifications the person has not read."""
+    """How many notifications the person has not read (read with her on every request, see
+    ``person_facts``; this is for a person object that was not)."""
+    counted = getattr(user, "unread_notification_count", None)
+    if counted is not None:
+        return int(counted)
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def person_facts(people: QuerySet[Any]) -> QuerySet[Any]:
+    """What every page asks of the signed-in person, read with her (accounts.selectors.person_for_request):
+    her block, and how many notifications she has not read (the header's badge)."""
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return people.select_related("participation_block").annotate(
+        unread_notification_count=Coalesce(Subquery(unread), 0)
+    )
 
 
 def personal_data_export_for(user: Any) -> dict[str, Any]:
