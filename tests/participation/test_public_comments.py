@@ -77,6 +77,15 @@ def test_an_empty_or_too_long_comment_is_400_with_the_message(citizen_client, id
     assert not Comment.objects.exists()
 
 
+def test_a_failed_comment_keeps_its_text_in_the_comment_form(citizen_client, idea):
+    response = _comment(citizen_client, idea, "z" * 5001)
+    page = text_of(response)
+    assert response.status_code == 400
+    start = page.index('id="comment-body"')
+    assert page.index("z" * 5001) > start
+    assert 'aria-describedby="comment-body-hint comment-body-error" aria-invalid="true"' in page[start:]
+
+
 def test_a_failed_reply_keeps_its_text_in_its_open_form(citizen_client, idea):
     top = CommentFactory(idea=idea)
     response = _comment(citizen_client, idea, "y" * 5001, parent=top.pk)

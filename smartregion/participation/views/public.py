@@ -569,7 +569,6 @@ def _idea_page(
         ),
         has_own_comments=bool(marks.comment_ids),
     )
-    comment_form = failed.form if failed and failed.kind == "comment" else CommentForm(auto_id="comment-%s")
     return render(
         request,
         "participation/idea_detail.html",
@@ -587,7 +586,6 @@ def _idea_page(
             "may_moderate_idea": user.has_perm("participation.moderate_idea", idea),
             "may_redact_idea": user.has_perm("participation.redact_idea", idea),
             "thread": thread,
-            "comment_form": comment_form,
             "failed": failed,
             "error": error,
             # Without map tiles, one lone point on an empty map tells nothing the coordinates do not.
