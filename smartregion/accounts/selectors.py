@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db import connection
+from django.db.models import QuerySet, TextField
+from django.db.models.expressions import RawSQL
 
 from .models import RoleGrant, User
 
@@ -20,32 +21,20 @@ def person_facts_register(add: PersonFacts) -> None:
         _person_facts.append(add)
 
 
-class _Joined(Aggregate):
-    """Texts joined by commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = TextField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
-
-
 def person_for_request(*, pk: Any) -> User | None:
     """The signed-in person with her roles and every registered fact, in one query (was one per fact on
-    every page: roles, block, unread notifications). Her ``role_grants`` are filled from it."""
-    grants = (
-        RoleGrant.objects.filter(user=OuterRef("pk"))
-        .order_by()
-        .values("user")
-        .annotate(
-            text=_Joined(
-                Concat("role", Value(":"), Coalesce(Cast("municipality_id", CharField()), Value("")))
-            )
-        )
-        .values("text")
+    every page: roles, block, unread notifications). Her ``role_grants`` are filled from it.
+
+    The facts are plain SQL subqueries (``RawSQL``): the same subqueries built from ORM expressions cost
+    about 2 ms of compiling on every request, more than the queries they replace."""
+    joined = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    grants = RawSQL(  # noqa: S611 (table and function names, no input)
+        f"SELECT {joined}(role || ':' || COALESCE(CAST(municipality_id AS TEXT), ''), ',') "  # noqa: S608 (no input)
+        f"FROM {RoleGrant._meta.db_table} WHERE user_id = {User._meta.db_table}.id",
+        (),
+        output_field=TextField(),
     )
-    people = User.objects.filter(pk=pk).annotate(role_grant_text=Subquery(grants))
+    people = User.objects.filter(pk=pk).annotate(role_grant_text=grants)
     for add in _person_facts:
         people = add(people)
     person = next(iter(people), None)

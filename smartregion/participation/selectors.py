@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, IntegerField, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from smartregion.accounts.predicates import is_coordinator, is_moderator, is_program_office
@@ -212,25 +213,25 @@ class ReaderMarks:
 
 def idea_reader_marks(*, user: Any, idea: Idea) -> ReaderMarks:
     """Her support, her follow and her comments on an idea, in one query (none for anonymous visitors):
-    the only parts of a shared idea page that are hers."""
+    the only parts of a shared idea page that are hers.
+
+    Plain SQL: the same UNION ALL built from three querysets cost about 1.3 ms of compiling on every
+    signed-in idea page, the query itself 0.2 ms."""
     if not getattr(user, "is_authenticated", False):
         return ReaderMarks()
-
-    def marked(rows: QuerySet[Any], kind: str) -> QuerySet[Any]:
-        return rows.order_by().annotate(kind=Value(kind, output_field=CharField())).values_list("pk", "kind")
-
-    rows = marked(Support.objects.filter(user=user, idea=idea), "support").union(
-        marked(Follow.objects.filter(user=user, idea=idea, process=None), "follow"),
-        marked(Comment.objects.filter(idea=idea, author=user), "comment"),
-        all=True,
-    )
-    kinds: dict[str, set[int]] = {"support": set(), "follow": set(), "comment": set()}
-    for pk, kind in rows:
-        kinds[kind].add(pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 's', id FROM {Support._meta.db_table} WHERE user_id = %s AND idea_id = %s "  # noqa: S608 (table names)
+            f"UNION ALL SELECT 'f', id FROM {Follow._meta.db_table} "
+            "WHERE user_id = %s AND idea_id = %s AND process_id IS NULL "
+            f"UNION ALL SELECT 'c', id FROM {Comment._meta.db_table} WHERE idea_id = %s AND author_id = %s",
+            [user.pk, idea.pk, user.pk, idea.pk, idea.pk, user.pk],
+        )
+        rows = cursor.fetchall()
     return ReaderMarks(
-        supported=bool(kinds["support"]),
-        following=bool(kinds["follow"]),
-        comment_ids=frozenset(kinds["comment"]),
+        supported=any(kind == "s" for kind, _pk in rows),
+        following=any(kind == "f" for kind, _pk in rows),
+        comment_ids=frozenset(pk for kind, pk in rows if kind == "c"),
     )
 
 
@@ -339,16 +340,13 @@ def unread_notification_count(*, user: Any) -> int:
 def person_facts(people: QuerySet[Any]) -> QuerySet[Any]:
     """What every page asks of the signed-in person, read with her (accounts.selectors.person_for_request):
     her block, and how many notifications she has not read (the header's badge)."""
-    unread = (
-        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("user")
-        .annotate(count=Count("pk"))
-        .values("count")
+    unread = RawSQL(  # noqa: S611 (table names, no input)
+        f"SELECT COUNT(*) FROM {Notification._meta.db_table} "  # noqa: S608 (no input)
+        f"WHERE user_id = {people.model._meta.db_table}.id AND read_at IS NULL",
+        (),
+        output_field=IntegerField(),
     )
-    return people.select_related("participation_block").annotate(
-        unread_notification_count=Coalesce(Subquery(unread), 0)
-    )
+    return people.select_related("participation_block").annotate(unread_notification_count=unread)
 
 
 def personal_data_export_for(user: Any) -> dict[str, Any]:
