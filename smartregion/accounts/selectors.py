@@ -34,12 +34,14 @@ def person_for_request(*, pk: Any) -> User | None:
         (),
         output_field=TextField(),
     )
-    people = User.objects.filter(pk=pk).annotate(role_grant_text=grants)
+    people: QuerySet[User] = User.objects.filter(pk=pk).annotate(role_grant_text=grants)
     for add in _person_facts:
         people = add(people)
     person = next(iter(people), None)
     if person is not None and person.is_active:
-        pairs = (grant.split(":") for grant in (person.role_grant_text or "").split(",") if grant)
+        pairs = (
+            grant.split(":") for grant in (getattr(person, "role_grant_text", "") or "").split(",") if grant
+        )
         person.__dict__["role_grants"] = frozenset(
             (role, int(municipality) if municipality else None) for role, municipality in pairs
         )
