@@ -21,7 +21,7 @@ What it does
 Figures are p50 and p95 in milliseconds. The CPU is shared with other work; the script prints the load
 average before it starts, and reports, it asserts nothing.
 
-Usage: .venv/bin/python bench/insights.py [--db sqlite|postgres|both] [--ideas 100000]
+Usage: .venv/bin/python bench/insights.py [--db sqlite|postgres|both] [--ideas 100000] [--postgres-url URL]
 """
 
 import argparse
@@ -371,8 +371,8 @@ def freshness(database_url: str) -> None:
         worker.wait(timeout=30)
 
 
-def run(database: str, ideas: int) -> None:
-    url = SQLITE_URL if database == "sqlite" else POSTGRES_URL
+def run(database: str, ideas: int, postgres_url: str) -> None:
+    url = SQLITE_URL if database == "sqlite" else postgres_url
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if database == "postgres":
         postgres_database_create(url)
@@ -405,15 +405,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--ideas", type=int, default=100_000)
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="the PostgreSQL bench database")
     args = parser.parse_args(argv)
     if args.db == "both":
         # Django is set up once per process: each database gets a process of its own.
         for database in ("sqlite", "postgres"):
             subprocess.run(  # noqa: S603 - this script and manage.py of this checkout
-                [sys.executable, __file__, "--db", database, "--ideas", str(args.ideas)], check=True
+                [
+                    sys.executable,
+                    __file__,
+                    *("--db", database, "--ideas", str(args.ideas)),
+                    *("--postgres-url", args.postgres_url),
+                ],
+                check=True,
             )
         return 0
-    run(args.db, args.ideas)
+    run(args.db, args.ideas, args.postgres_url)
     return 0
 
 

@@ -122,12 +122,13 @@ def idea_list_pages(*, viewer: Any, filters: IdeaFilters) -> QuerySet[Idea] | se
     reads only the page's rows, cut from the ranking (``insights.search.RankedRows``)."""
     if not filters.q or filters.sort != "relevance":
         return idea_list(viewer=viewer, filters=filters)
-    return search.RankedRows(_idea_rows(filters), _idea_search(filters))
+    rows = _idea_rows(filters)
+    return search.RankedRows(rows, _idea_search(filters, among=rows))
 
 
-def _idea_search(filters: IdeaFilters) -> list[int]:
+def _idea_search(filters: IdeaFilters, among: QuerySet[Idea] | None = None) -> list[int]:
     process_id = filters.process.pk if filters.process is not None else None
-    return search.ranked_ids(filters.q, kind="idea", process_id=process_id)
+    return search.ranked_ids(filters.q, kind="idea", process_id=process_id, among=among)
 
 
 def _idea_rows(filters: IdeaFilters) -> QuerySet[Idea]:

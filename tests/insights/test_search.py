@@ -266,7 +266,9 @@ def test_postgres_keeps_public_vectors_in_a_narrow_table_narrowed_by_kind_and_pr
     assert side_ids() == expected - {entry_id("idea", idea.pk)}
 
 
-def test_the_idea_list_pages_through_a_search_as_the_ordered_query_does(make_idea, client):
+def test_the_idea_list_pages_through_a_search_as_the_ordered_query_does(
+    make_idea, client, django_assert_num_queries
+):
     # idea_list_pages reads one page of the ranking at a time (search.RankedRows); it must show the same
     # ideas in the same order, with the same count, as idea_list's query ordered by the ranking.
     from django.core.paginator import Paginator
@@ -290,6 +292,11 @@ def test_the_idea_list_pages_through_a_search_as_the_ordered_query_does(make_ide
             assert [i.title for i in paged.page(number)] == [i.title for i in ordered.page(number)]
         titles = [idea.title for number in paged.page_range for idea in paged.page(number)]
         assert "Radweg am Zaunkönigweg" not in titles
+        # The ranking and the filters are one statement (no second pass over the ranked ids for the
+        # count); then the page's rows and their domains.
+        with django_assert_num_queries(3):
+            first = Paginator(participation.idea_list_pages(viewer=None, filters=wanted), 7).get_page(1)
+            assert len(first.object_list) == 7
     # Title matches first, newest first among equals.
     assert titles[:5] == [f"Radweg Nummer {n}" for n in (27, 21, 15, 9, 3)]  # the Mendig ones (odd)
 
