@@ -277,21 +277,25 @@ def _measure_rows() -> Iterator[Row]:
     measures = (
         public_measures()
         .select_related("strategy__goal")
-        .prefetch_related("domains", "municipalities")
+        # Into lists (to_attr): .all() on a prefetched relation builds a manager and a queryset per row.
+        .prefetch_related(
+            Prefetch("domains", to_attr="domain_list"),
+            Prefetch("municipalities", to_attr="municipality_list"),
+        )
         .defer("body", "body_html", "progress_reason")
         .order_by("pk")
     )
     statuses = _labels(MeasureStatus)
     url = _url_maker("strategy:measure", "slug")  # Measure.get_absolute_url
     for measure in measures.iterator(chunk_size=CHUNK_SIZE):
-        municipalities = list(measure.municipalities.all())
+        municipalities = measure.municipality_list
         yield (
             measure.pk,
             measure.title,
             measure.summary,
             measure.strategy.goal.title,
             measure.strategy.title,
-            [domain.name for domain in measure.domains.all()],
+            [domain.name for domain in measure.domain_list],
             [municipality.name for municipality in municipalities],
             [municipality.official_key for municipality in municipalities],
             measure.status,
@@ -363,11 +367,13 @@ def _indicator_rows() -> Iterator[Row]:
     indicators = (
         _indicators()
         .select_related("measure")
-        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on")))
+        .prefetch_related(
+            Prefetch("values", IndicatorValue.objects.order_by("measured_on"), to_attr="value_list")
+        )
         .order_by("measure_id", "name", "pk")
     )
     for indicator in indicators.iterator(chunk_size=CHUNK_SIZE):
-        values = list(indicator.values.all())
+        values = indicator.value_list
         latest = values[-1] if values else None
         yield (
             indicator.pk,
