@@ -86,6 +86,8 @@ class Dataset:
     version: Callable[[], Version]
     # The names of the latitude and longitude columns (WGS84) when the rows have a location: GeoJSON then.
     point: tuple[str, str] | None = None
+    # The rows with a location only, when the database can leave out the others (GeoJSON reads these).
+    located_rows: Callable[[], Iterator[Row]] | None = None
     # EU frequency vocabulary; None: settings.OPENDATA_ACCRUAL_PERIODICITY.
     accrual_periodicity: str | None = None
     formats: tuple[str, ...] = field(init=False)
@@ -164,11 +166,15 @@ _IDEA_FIELDS = (
 )
 
 
-def _idea_rows() -> Iterator[Row]:
+def _idea_rows(*, located: bool = False) -> Iterator[Row]:
     """Plain tuples (values_list), never model instances, read in windows of CHUNK_SIZE primary keys: each
     window is one query for the ideas and one for their domains (decision 0012). Windows, not LIMIT: with
-    ORDER BY and LIMIT, SQLite's plan sorted every remaining row for each chunk."""
-    ideas = public_ideas().order_by("pk").values_list(*_IDEA_FIELDS)
+    ORDER BY and LIMIT, SQLite's plan sorted every remaining row for each chunk. ``located``: only the
+    ideas with a location."""
+    public = public_ideas().order_by("pk")
+    if located:
+        public = public.filter(latitude__isnull=False, longitude__isnull=False)
+    ideas = public.values_list(*_IDEA_FIELDS)
     statuses, channels = _labels(IdeaStatus), _labels(Channel)
     url = _url_maker("participation:idea", "pk")  # Idea.get_absolute_url
     domain_order = [f"domain__{name}" for name in Domain._meta.ordering or ("pk",)]
@@ -177,9 +183,11 @@ def _idea_rows() -> Iterator[Row]:
         chunk = list(ideas.filter(pk__gt=low, pk__lte=low + CHUNK_SIZE))
         if not chunk:
             continue
+        # The window's links, of hidden ideas too: looked up by the chunk's pks only. A range rather than
+        # IN (2,000 pks), whose parameters Django prepared one by one.
         domains: dict[int, list[str]] = {}
         links = (
-            Idea.domains.through.objects.filter(idea_id__in=[row[0] for row in chunk])
+            Idea.domains.through.objects.filter(idea_id__gt=low, idea_id__lte=low + CHUNK_SIZE)
             .order_by(*domain_order)
             .values_list("idea_id", "domain__name")
         )
@@ -269,21 +277,25 @@ def _measure_rows() -> Iterator[Row]:
     measures = (
         public_measures()
         .select_related("strategy__goal")
-        .prefetch_related("domains", "municipalities")
+        # Into lists (to_attr): .all() on a prefetched relation builds a manager and a queryset per row.
+        .prefetch_related(
+            Prefetch("domains", to_attr="domain_list"),
+            Prefetch("municipalities", to_attr="municipality_list"),
+        )
         .defer("body", "body_html", "progress_reason")
         .order_by("pk")
     )
     statuses = _labels(MeasureStatus)
     url = _url_maker("strategy:measure", "slug")  # Measure.get_absolute_url
     for measure in measures.iterator(chunk_size=CHUNK_SIZE):
-        municipalities = list(measure.municipalities.all())
+        municipalities = measure.municipality_list
         yield (
             measure.pk,
             measure.title,
             measure.summary,
             measure.strategy.goal.title,
             measure.strategy.title,
-            [domain.name for domain in measure.domains.all()],
+            [domain.name for domain in measure.domain_list],
             [municipality.name for municipality in municipalities],
             [municipality.official_key for municipality in municipalities],
             measure.status,
@@ -355,11 +367,13 @@ def _indicator_rows() -> Iterator[Row]:
     indicators = (
         _indicators()
         .select_related("measure")
-        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on")))
+        .prefetch_related(
+            Prefetch("values", IndicatorValue.objects.order_by("measured_on"), to_attr="value_list")
+        )
         .order_by("measure_id", "name", "pk")
     )
     for indicator in indicators.iterator(chunk_size=CHUNK_SIZE):
-        values = list(indicator.values.all())
+        values = indicator.value_list
         latest = values[-1] if values else None
         yield (
             indicator.pk,
@@ -484,6 +498,7 @@ DATASETS: tuple[Dataset, ...] = (
         rows=_idea_rows,
         version=_idea_version,
         point=("latitude", "longitude"),
+        located_rows=lambda: _idea_rows(located=True),
     ),
     Dataset(
         slug="massnahmen",

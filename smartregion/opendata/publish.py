@@ -19,7 +19,6 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -30,10 +29,7 @@ from django.utils import timezone, translation
 
 from . import catalog
 from .datasets import Dataset, Version
-from .formats import DATA_LANGUAGE, csv_chunks, geojson_chunks, json_chunks, xlsx_write
-
-# Text is written in blocks of about this many characters: one write per row would cost more than the rows.
-BLOCK_CHARACTERS = 256 * 1024
+from .formats import DATA_LANGUAGE, csv_write, geojson_write, json_write, xlsx_write
 
 
 @dataclass(frozen=True)
@@ -110,19 +106,6 @@ def schedule(dataset: Dataset, fmt: str) -> None:
     task.enqueue(slug=dataset.slug, fmt=fmt)
 
 
-def _blocks(chunks: Iterator[str]) -> Iterator[bytes]:
-    block: list[str] = []
-    size = 0
-    for chunk in chunks:
-        block.append(chunk)
-        size += len(chunk)
-        if size >= BLOCK_CHARACTERS:
-            yield "".join(block).encode()
-            block, size = [], 0
-    if block:
-        yield "".join(block).encode()
-
-
 def write(dataset: Dataset, fmt: str) -> tuple[Published, int]:
     """Write the download as it is now, atomically; returns it and how many rows it holds."""
     cache.delete(_pending_key(dataset.slug, fmt))  # changes from now on need another run
@@ -130,31 +113,18 @@ def write(dataset: Dataset, fmt: str) -> tuple[Published, int]:
     shape = shape_of(dataset, version)
     target = _path(dataset.slug, fmt, shape)
     root().mkdir(parents=True, exist_ok=True)
-    rows = 0
-
-    def counted(chunks: Iterator[str]) -> Iterator[str]:
-        nonlocal rows
-        for chunk in chunks:
-            rows += 1
-            yield chunk
-
     descriptor, temporary = tempfile.mkstemp(dir=root(), prefix=f".{dataset.slug}.", suffix=f".{fmt}")
     try:
-        with os.fdopen(descriptor, "wb") as output:
+        # The data are German whatever language the task was started in (labels in the rows, the title).
+        with os.fdopen(descriptor, "wb") as output, translation.override(DATA_LANGUAGE):
             if fmt == "xlsx":
-                with translation.override(DATA_LANGUAGE):
-                    title = str(dataset.title)
-                rows = xlsx_write(dataset, title, output)
+                rows = xlsx_write(dataset, str(dataset.title), output)
+            elif fmt == "csv":
+                rows = csv_write(dataset, output)
+            elif fmt == "json":
+                rows = json_write(dataset, catalog.dataset_meta(dataset, version), output)
             else:
-                if fmt == "csv":
-                    chunks = csv_chunks(dataset)
-                elif fmt == "json":
-                    chunks = json_chunks(dataset, catalog.dataset_meta(dataset, version))
-                else:
-                    chunks = geojson_chunks(dataset, catalog.dataset_meta(dataset, version))
-                for block in _blocks(counted(chunks)):
-                    output.write(block)
-                rows = max(rows - (1 if fmt == "csv" else 2), 0)  # without the header (and the closing)
+                rows = geojson_write(dataset, catalog.dataset_meta(dataset, version), output)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:

@@ -2,6 +2,7 @@
 a fixed number of queries, and guards spreadsheets against formulas."""
 
 import csv
+import datetime
 import io
 import json
 import shutil
@@ -14,11 +15,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from smartregion.opendata import publish
 from smartregion.opendata.datasets import DATASETS, dataset_get
 from smartregion.participation import selectors as participation
 from smartregion.participation import services as participation_services
-from smartregion.participation.models import IdeaStatus
+from smartregion.participation.models import Idea, IdeaStatus
 from smartregion.strategy.selectors import measure_list
 
 from ..factories import UserFactory
@@ -26,6 +29,7 @@ from ..participation.factories import IdeaFactory
 from ..personal_data import readable_text
 from .conftest import NOT_PUBLIC, fill_measure
 
+EXCEL_EPOCH = datetime.datetime(1899, 12, 30, tzinfo=datetime.UTC)
 CASES = [(dataset.slug, fmt) for dataset in DATASETS for fmt in dataset.formats]
 
 
@@ -42,8 +46,16 @@ def _csv_rows(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+def _column(reference: str) -> int:
+    """The column index of a cell reference: "A7" → 0, "AB7" → 27."""
+    index = 0
+    for letter in reference.rstrip("0123456789"):
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
 def _xlsx_rows(response) -> list[list[str]]:
-    """The first sheet's cells as text (shared strings resolved), row by row."""
+    """The first sheet's cells as text (shared strings resolved), row by row; an empty cell as ""."""
     book = zipfile.ZipFile(io.BytesIO(_body(response)))
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     strings = []
@@ -54,8 +66,9 @@ def _xlsx_rows(response) -> list[list[str]]:
     sheet = ET.fromstring(book.read("xl/worksheets/sheet1.xml"))  # noqa: S314 (our own file)
     rows = []
     for row in sheet.find("m:sheetData", ns).findall("m:row", ns):
-        cells = []
+        cells: list[str] = []
         for cell in row.findall("m:c", ns):
+            cells += [""] * (_column(cell.get("r")) - len(cells))
             if cell.get("t") == "inlineStr":  # constant_memory mode writes strings inline
                 cells.append("".join(node.text or "" for node in cell.iter(f"{{{ns['m']}}}t")))
                 continue
@@ -282,3 +295,60 @@ def test_downloads_are_read_only(client, public_data):
     url = reverse("opendata:download", kwargs={"slug": "ideen", "fmt": "csv"})
 
     assert client.post(url).status_code == 405
+
+
+def _serial(*wall_clock: int) -> float:
+    """Excel's serial day of a wall-clock time: days since 1899-12-30 (both in one zone, UTC, to subtract)."""
+    return (datetime.datetime(*wall_clock, tzinfo=datetime.UTC) - EXCEL_EPOCH) / datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_times_are_local_in_summer_and_winter(client, public_data, fmt):
+    """The database's UTC times are written in the site's zone, each with its own offset."""
+    summer = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=datetime.UTC)
+    winter = datetime.datetime(2026, 1, 15, 10, 0, tzinfo=datetime.UTC)
+    Idea.objects.filter(pk=public_data["located"].pk).update(published_at=summer)
+    Idea.objects.filter(pk=public_data["plain"].pk).update(published_at=winter)
+
+    response = _get(client, "ideen", fmt)
+    if fmt == "csv":
+        published = {row["title"]: row["published"] for row in _csv_rows(response)}
+    elif fmt == "json":
+        published = {row["title"]: row["published"] for row in json.loads(_body(response))["rows"]}
+    else:
+        header, *rows = _xlsx_rows(response)
+        title, moment = header.index("title"), header.index("published")
+        published = {row[title]: float(row[moment]) for row in rows}
+    if fmt == "xlsx":  # Excel's serial days of the local wall-clock time
+        second = 1 / 86400
+        assert published["Radweg am Rhein"] == pytest.approx(_serial(2026, 7, 1, 12), abs=second)
+        assert published["Mehr Fahrradständer"] == pytest.approx(_serial(2026, 1, 15, 11), abs=second)
+    else:
+        assert published["Radweg am Rhein"] == "2026-07-01T12:00:00+02:00"
+        assert published["Mehr Fahrradständer"] == "2026-01-15T11:00:00+01:00"
+
+
+def test_csv_is_quoted_as_the_csv_module_quotes(client, public_data):
+    """The CSV is written by hand (formats.py): every byte as csv.writer would write the same fields."""
+    process = public_data["process"]
+    IdeaFactory(process=process, title='Komma, "Zitat" und\nUmbruch', body="Eins\r\nzwei, drei")
+    IdeaFactory(process=process, title="-Minus, zuerst")
+
+    body = _body(_get(client, "ideen", "csv")).decode()
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    again = io.StringIO(newline="")
+    csv.writer(again, lineterminator="\r\n").writerows(rows)
+    assert again.getvalue() == body
+    titles = {row[1]: row[2] for row in rows}
+    assert titles['Komma, "Zitat" und\nUmbruch'] == "Eins\r\nzwei, drei"
+    assert "'-Minus, zuerst" in titles
+
+
+def test_files_are_german_whatever_language_starts_the_writing(public_data):
+    with translation.override("en"):
+        published, rows = publish.write(dataset_get("ideen"), "json")
+
+    data = json.loads(published.path.read_bytes())
+    assert rows == len(data["rows"]) == 3
+    assert data["title"] == "Ideen"
+    assert {row["status_label"] for row in data["rows"]} == {"Veröffentlicht"}
