@@ -219,3 +219,27 @@ def test_a_support_for_an_idea_still_open_in_another_status_is_counted_once(db, 
     assert not services.support_add(user=person, idea=loaded)
 
     assert Idea.objects.get(pk=idea.pk).support_count == Support.objects.filter(idea=idea).count() == 1
+
+
+def test_after_supporting_or_withdrawing_the_idea_holds_the_stored_count(db):
+    """The htmx and API answers show ``idea.support_count`` without reading the idea again: it must be the
+    count stored, including what others added since the instance was loaded."""
+    idea = IdeaFactory(process=ProcessFactory(phase="active"))
+    person, others = UserFactory(), [UserFactory() for _ in range(3)]
+    loaded = _loaded(idea)
+
+    def another_supports(index: int) -> None:
+        services.support_add(user=others[index], idea=_loaded(idea))
+
+    another_supports(0)
+    assert services.support_add(user=person, idea=loaded)
+    assert loaded.support_count == 2
+    another_supports(1)
+    assert not services.support_add(user=person, idea=loaded)
+    assert loaded.support_count == 3
+
+    assert services.support_withdraw(user=person, idea=loaded)
+    assert loaded.support_count == 2
+    another_supports(2)
+    assert not services.support_withdraw(user=person, idea=loaded)
+    assert loaded.support_count == 3 == Idea.objects.get(pk=idea.pk).support_count
