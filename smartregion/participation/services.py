@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -530,39 +530,76 @@ def idea_approve(*, actor: Any, idea: Idea) -> Idea:
     return idea_status_change(actor=actor, idea=idea, status=IdeaStatus.PUBLISHED)
 
 
-def _lock_for_supports(user: Any, idea: Idea) -> None:
+def _lock_for_supports(user: Any, idea: Idea) -> Idea:
     """Lock the idea before touching its supports, as a merge does: otherwise a support written for a
     merge's target waits for the idea while the merge waits for that support (a deadlock). An idea whose
-    status changed meanwhile (merged, hidden) is asked about again, as it is now."""
+    status changed meanwhile (merged, hidden) is asked about again, as it is now. Returns the locked row."""
     locked = idea_lock(idea)
     if locked.status != idea.status:
         locked.process = idea.process
         authorize(user, "participation.support_idea", locked)
+    return locked
+
+
+def _support_count_add(idea: Idea, delta: int, *, status: str | None = None) -> int | None:
+    """Add ``delta`` to the idea's support count (with ``status``: only while the idea still has it) and
+    return the new count, None when no row matched. The UPDATE locks the idea's row.
+
+    ``UPDATE … RETURNING`` (PostgreSQL, SQLite 3.35+) gives the count in the same round trip; the ORM's
+    ``update()`` returns only the number of rows.
+    """
+    table = connection.ops.quote_name(Idea._meta.db_table)
+    params: list[Any] = [delta, idea.pk]
+    condition = ""
+    if status is not None:
+        condition = " AND status = %s"
+        params.append(status)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET support_count = support_count + %s WHERE id = %s{condition} "  # noqa: S608 - names ours, values bound
+            "RETURNING support_count",
+            params,
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def support_add(*, user: Any, idea: Idea) -> bool:
-    """Support an idea; returns False when the person supported it already (idempotent)."""
+    """Support an idea; returns False when the person supported it already (idempotent). Afterwards
+    ``idea.support_count`` is the count stored.
+
+    The count goes up first: that UPDATE locks the idea's row as ``_lock_for_supports`` does, in one round
+    trip instead of a SELECT ... FOR UPDATE, as long as the idea's status is still the one the permission
+    was asked about (otherwise the lock and the question again). The unique constraint decides under
+    concurrency: a support that exists already rolls the whole transaction back, its increment with it.
+    """
     authorize(user, "participation.support_idea", idea)
-    with transaction.atomic():
-        _lock_for_supports(user, idea)
-        try:
-            # The unique constraint decides under concurrency; the savepoint keeps the outer block usable.
-            with transaction.atomic():
-                Support.objects.create(idea=idea, user=user)
-        except IntegrityError:
-            return False
-        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+    try:
+        with transaction.atomic():
+            count = _support_count_add(idea, 1, status=idea.status)
+            if count is None:
+                _lock_for_supports(user, idea)
+                count = _support_count_add(idea, 1)
+            Support.objects.create(idea=idea, user=user)
+    except IntegrityError:
+        idea.refresh_from_db(fields=["support_count"])
+        return False
+    if count is not None:  # always: the idea's row is locked
+        idea.support_count = count
     return True
 
 
 def support_withdraw(*, user: Any, idea: Idea) -> bool:
-    """Withdraw a support while the phase allows supporting; returns False when there was none."""
+    """Withdraw a support while the phase allows supporting; returns False when there was none. Afterwards
+    ``idea.support_count`` is the count stored."""
     authorize(user, "participation.support_idea", idea)
     with transaction.atomic():
-        _lock_for_supports(user, idea)
+        count: int | None = _lock_for_supports(user, idea).support_count
         deleted, _counts = Support.objects.filter(idea=idea, user=user).delete()
         if deleted:
-            Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+            count = _support_count_add(idea, -1)
+    if count is not None:  # always: the idea's row is locked
+        idea.support_count = count
     return bool(deleted)
 
 

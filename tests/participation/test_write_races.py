@@ -183,3 +183,63 @@ def test_two_moderators_approving_one_idea_count_it_once(race_database, moderato
     assert (
         process.idea_count == Idea.objects.filter(process=process, status=IdeaStatus.PUBLISHED).count() == 1
     )
+
+
+# --- A support decides on the idea's status at the time it is counted ----------------------------------
+
+
+def _loaded(idea: Idea) -> Idea:
+    """The idea as the support view loads it (selectors.idea_get_for_action)."""
+    return Idea.objects.select_related("process").prefetch_related("process__phases").get(pk=idea.pk)
+
+
+def test_a_support_for_an_idea_decided_since_it_was_loaded_is_refused_and_not_counted(db, make_person):
+    process = ProcessFactory(phase="active")
+    idea = IdeaFactory(process=process)
+    loaded = _loaded(idea)
+    services.idea_status_change(
+        actor=make_person(Role.MODERATOR), idea=idea, status=IdeaStatus.NOT_PURSUED, reason="Nicht zuständig"
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.support_add(user=UserFactory(), idea=loaded)
+
+    assert Idea.objects.get(pk=idea.pk).support_count == Support.objects.filter(idea=idea).count() == 0
+
+
+def test_a_support_for_an_idea_still_open_in_another_status_is_counted_once(db, make_person):
+    process = ProcessFactory(phase="active")
+    idea = IdeaFactory(process=process)
+    loaded, person = _loaded(idea), UserFactory()
+    services.idea_status_change(
+        actor=make_person(Role.MODERATOR), idea=idea, status=IdeaStatus.UNDER_ASSESSMENT, reason=""
+    )
+
+    assert services.support_add(user=person, idea=loaded)
+    assert not services.support_add(user=person, idea=loaded)
+
+    assert Idea.objects.get(pk=idea.pk).support_count == Support.objects.filter(idea=idea).count() == 1
+
+
+def test_after_supporting_or_withdrawing_the_idea_holds_the_stored_count(db):
+    """The htmx and API answers show ``idea.support_count`` without reading the idea again: it must be the
+    count stored, including what others added since the instance was loaded."""
+    idea = IdeaFactory(process=ProcessFactory(phase="active"))
+    person, others = UserFactory(), [UserFactory() for _ in range(3)]
+    loaded = _loaded(idea)
+
+    def another_supports(index: int) -> None:
+        services.support_add(user=others[index], idea=_loaded(idea))
+
+    another_supports(0)
+    assert services.support_add(user=person, idea=loaded)
+    assert loaded.support_count == 2
+    another_supports(1)
+    assert not services.support_add(user=person, idea=loaded)
+    assert loaded.support_count == 3
+
+    assert services.support_withdraw(user=person, idea=loaded)
+    assert loaded.support_count == 2
+    another_supports(2)
+    assert not services.support_withdraw(user=person, idea=loaded)
+    assert loaded.support_count == 3 == Idea.objects.get(pk=idea.pk).support_count

@@ -239,7 +239,6 @@ def _support(request: HttpRequest, idea_id: int, *, add: bool) -> Any:
         services.support_add(user=user, idea=idea)
     else:
         services.support_withdraw(user=user, idea=idea)
-    idea.refresh_from_db(fields=["support_count"])
     return {"idea": idea.pk, "supported": add, "support_count": idea.support_count}
 
 

@@ -638,7 +638,6 @@ def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request, refusal, back=_back_to(idea), back_label=_("Back to the idea"))
     done = _("Thank you! Your support is counted.") if action == "add" else _("Your support is withdrawn.")
     if _is_htmx(request):
-        idea.refresh_from_db(fields=["support_count"])
         return _partial(
             request, "participation/_support.html", idea, supported=action == "add", support_message=done
         )
