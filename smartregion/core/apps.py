@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     name = "smartregion.core"
     label = "core"
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+
 
 # Third-party apps under German names in the admin: their own AppConfigs name them in English.
 class TasksDatabaseConfig(TasksAppConfig):
