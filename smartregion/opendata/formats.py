@@ -300,6 +300,8 @@ _EXCEL_EPOCH_DAY = date(1899, 12, 31).toordinal()
 # "_xHHHH_" with its underscore escaped, _x005F_xHHHH_ (as XlsxWriter does).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+# The most characters a cell holds in Excel.
+EXCEL_TEXT_MAX = 32767
 # Column types written as numbers: a narrower column.
 NUMERIC = (INTEGER, NUMBER, DATE, DATETIME)
 # Rows joined into one write of the sheet's zip entry.
@@ -335,6 +337,8 @@ ColumnCells = Callable[[Sequence[Any], list[str]], list[str]]
 def _text_cells(letters: str, style: str = "", convert: Convert = str) -> ColumnCells:
     def cells(values: Sequence[Any], rows: list[str]) -> list[str]:
         texts = ["" if value is None else convert(value) for value in values]
+        if max(map(len, texts)) > EXCEL_TEXT_MAX:  # Excel's limit; XlsxWriter cut longer texts too
+            texts = [text[:EXCEL_TEXT_MAX] for text in texts]
         # Checked together, as almost no text needs escaping; escaped one by one when one does.
         probe = "".join(texts)
         if "&" in probe or "<" in probe or ">" in probe or "_x" in probe or not probe.isprintable():

@@ -22,7 +22,7 @@ from smartregion.opendata.datasets import (
     Dataset,
     Version,
 )
-from smartregion.opendata.formats import XLSX_BATCH, xlsx_write
+from smartregion.opendata.formats import EXCEL_TEXT_MAX, XLSX_BATCH, xlsx_write
 
 COLUMNS = (
     Column("title", TEXT, "Titel"),
@@ -141,6 +141,22 @@ def test_cells_read_back_as_the_rows(settings):
     book = zipfile.ZipFile(io.BytesIO(data))
     assert "<f>" not in book.read("xl/worksheets/sheet1.xml").decode()
     assert "<dc:title>Testdaten &amp; &lt;mehr&gt;</dc:title>" in book.read("docProps/core.xml").decode()
+
+
+def test_a_text_longer_than_excel_holds_is_cut_to_its_limit():
+    row = ("Ä" * (EXCEL_TEXT_MAX + 10), None, None, None, None, None, ["x" * (EXCEL_TEXT_MAX + 1)])
+
+    _count, data = _write(_dataset([row]))
+
+    assert _values(_sheet(data))[1] == [
+        "Ä" * EXCEL_TEXT_MAX,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "x" * EXCEL_TEXT_MAX,
+    ]
 
 
 def test_header_is_bold_frozen_and_filtered():
