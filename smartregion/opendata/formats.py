@@ -246,7 +246,7 @@ def geojson_write(dataset: Dataset, meta: dict[str, Any], output: IO[bytes]) -> 
 # Written by hand rather than by XlsxWriter, which spent about 9 µs per cell in its own Python code (decision
 # 0012): the SpreadsheetML parts of one sheet, each row one string of cells from templates chosen per column
 # once, streamed into a deflated zip entry. Cells as XlsxWriter's constant_memory mode wrote them: text as
-# inline strings (never formulas), numbers with 16 significant digits, dates as Excel's serial days.
+# inline strings (never formulas), numbers as numbers, dates as Excel's serial days.
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -339,7 +339,8 @@ def _text_cells(letters: str, style: str = "", convert: Convert = str) -> Column
         texts = ["" if value is None else convert(value) for value in values]
         if max(map(len, texts)) > EXCEL_TEXT_MAX:  # Excel's limit; XlsxWriter cut longer texts too
             texts = [text[:EXCEL_TEXT_MAX] for text in texts]
-        # Checked together, as almost no text needs escaping; escaped one by one when one does.
+        # Checked together, as almost no text needs escaping; escaped one by one when one does (joined, the
+        # texts can only seem to need it: an "_x" across two of them).
         probe = "".join(texts)
         if "&" in probe or "<" in probe or ">" in probe or "_x" in probe or not probe.isprintable():
             texts = list(map(_xml_text, texts))
