@@ -69,7 +69,7 @@ def _xlsx_rows(response) -> list[list[str]]:
         cells: list[str] = []
         for cell in row.findall("m:c", ns):
             cells += [""] * (_column(cell.get("r")) - len(cells))
-            if cell.get("t") == "inlineStr":  # constant_memory mode writes strings inline
+            if cell.get("t") == "inlineStr":  # formats.xlsx_write writes strings inline
                 cells.append("".join(node.text or "" for node in cell.iter(f"{{{ns['m']}}}t")))
                 continue
             value = cell.find("m:v", ns)
