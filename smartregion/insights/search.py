@@ -164,7 +164,7 @@ class Hit:
 # recently indexed matches (decision 0003). Below that size (every process of MYK's size, most queries at
 # 100,000 ideas) the ranking is complete; above it, the newest matches are ranked and older ones are not
 # reached by this query, which the page's "more than 1,000 results" asks to narrow anyway.
-RANK_WINDOW = 2000
+RANK_WINDOW = 5000
 
 
 def match(terms: Sequence[str], **options: Any) -> list[Hit]:
@@ -261,7 +261,7 @@ def match_everything(
     per kind, each of which redid the engine's match (on PostgreSQL the expansion of every prefix term in
     the GIN index, the costly step). The window is read into a materialized CTE; the page and the counts
     come from it in the same statement, so only 20 rows and five counts leave the database instead of the
-    window's up to 2,000 rows being sorted and counted in Python. The counts are what the query reaches:
+    window's up to 5,000 rows being sorted and counted in Python. The counts are what the query reaches:
     its window's matches, each capped at ``limit`` as the page shows "more than".
     """
     if not terms:
