@@ -354,26 +354,21 @@ def _text_cells(letters: str, style: str = "", convert: Convert = str) -> Column
     return cells
 
 
-def _integer_cells(letters: str) -> ColumnCells:
+def _value_cells(letters: str, convert: Convert, style: str = "") -> ColumnCells:
+    """Numbers, dates and times: ``convert`` gives the value's text in the cell."""
+
     def cells(values: Sequence[Any], rows: list[str]) -> list[str]:
         return [
-            "" if value is None else f'<c r="{letters}{row}"><v>{value}</v></c>'
+            "" if value is None else f'<c r="{letters}{row}"{style}><v>{convert(value)}</v></c>'
             for value, row in zip(values, rows, strict=True)
         ]
 
     return cells
 
 
-def _number_cells(letters: str) -> ColumnCells:
-    """Decimals as the shortest text of their float (Excel holds doubles)."""
-
-    def cells(values: Sequence[Any], rows: list[str]) -> list[str]:
-        return [
-            "" if value is None else f'<c r="{letters}{row}"><v>{float(value)!r}</v></c>'
-            for value, row in zip(values, rows, strict=True)
-        ]
-
-    return cells
+def _number_text(value: Any) -> str:
+    """A decimal as the shortest text of its float (Excel holds doubles)."""
+    return repr(float(value))
 
 
 def _excel_day(value: date) -> int:
@@ -381,52 +376,33 @@ def _excel_day(value: date) -> int:
     return serial + 1 if serial > 59 else serial
 
 
-def _date_cells(letters: str) -> ColumnCells:
-    def cells(values: Sequence[Any], rows: list[str]) -> list[str]:
-        return [
-            "" if value is None else f'<c r="{letters}{row}" s="2"><v>{_excel_day(value)}</v></c>'
-            for value, row in zip(values, rows, strict=True)
-        ]
-
-    return cells
-
-
-def _datetime_cells(letters: str, zone: tzinfo) -> ColumnCells:
+def _excel_moment(zone: tzinfo) -> Convert:
     """Dates and times in the site's zone (as _local_iso), each value with its own offset (summer or winter
     time), as Excel's serial day with the time of day as its fraction, computed as XlsxWriter did."""
 
-    def serial(value: datetime) -> float:
+    def serial(value: datetime) -> str:
         local = value.astimezone(zone)
         seconds = local.hour * 3600 + local.minute * 60 + local.second
         day = local.toordinal() - _EXCEL_EPOCH_DAY + (seconds + local.microsecond / 1e6) / 86400
-        return day + 1 if day > 59 else day
+        return f"{day + 1 if day > 59 else day:.16G}"
 
-    def cells(values: Sequence[Any], rows: list[str]) -> list[str]:
-        return [
-            "" if value is None else f'<c r="{letters}{row}" s="3"><v>{serial(value):.16G}</v></c>'
-            for value, row in zip(values, rows, strict=True)
-        ]
-
-    return cells
+    return serial
 
 
 def _xlsx_columns(dataset: Dataset) -> list[ColumnCells]:
-    zone = timezone.get_current_timezone()
+    by_type = {
+        INTEGER: (str, ""),
+        NUMBER: (_number_text, ""),
+        DATE: (_excel_day, ' s="2"'),
+        DATETIME: (_excel_moment(timezone.get_current_timezone()), ' s="3"'),
+    }
     columns: list[ColumnCells] = []
     for index, column in enumerate(dataset.columns):
         letters = _column_letters(index)
-        if column.type == INTEGER:
-            columns.append(_integer_cells(letters))
-        elif column.type == NUMBER:
-            columns.append(_number_cells(letters))
-        elif column.type == DATE:
-            columns.append(_date_cells(letters))
-        elif column.type == DATETIME:
-            columns.append(_datetime_cells(letters, zone))
-        elif column.type == LIST:
-            columns.append(_text_cells(letters, convert=_joined))
+        if column.type in by_type:
+            columns.append(_value_cells(letters, *by_type[column.type]))
         else:
-            columns.append(_text_cells(letters))
+            columns.append(_text_cells(letters, convert=_joined if column.type == LIST else str))
     return columns
 
 
