@@ -1,6 +1,5 @@
 """Template context for every page: the signed-in person's unread notifications (the header badge)."""
 
-from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,11 +8,8 @@ from . import selectors
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
-    """The unread count for signed-in people: one query, made only when a template shows it.
-
-    Templates call a callable variable on use; ``cache`` makes the second use (badge and its label) free.
-    """
+    """The unread count for signed-in people, read with the person (``selectors.person_facts``): no query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notification_count": cache(lambda: selectors.unread_notification_count(user=user))}
+    return {"unread_notification_count": selectors.unread_notification_count(user=user)}

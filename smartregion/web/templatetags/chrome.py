@@ -79,7 +79,6 @@ def _part(context: template.Context, template_name: str, **values: Any) -> SafeS
         html = html.replace(NEXT_PATH, escape(request.get_full_path()) if request is not None else "")
     if BADGE in html:
         count = context.get("unread_notification_count")
-        count = count() if callable(count) else count
         badge = render_to_string("web/_unread_badge.html", {"count": count}) if count else ""
         html = html.replace(BADGE, badge)
     return mark_safe(html)  # noqa: S308 (rendered by templates; the filled-in parts escaped)
