@@ -390,7 +390,7 @@ def _excel_moment(zone: tzinfo) -> Convert:
 
 
 def _xlsx_columns(dataset: Dataset) -> list[ColumnCells]:
-    by_type = {
+    by_type: dict[str, tuple[Convert, str]] = {
         INTEGER: (str, ""),
         NUMBER: (_number_text, ""),
         DATE: (_excel_day, ' s="2"'),
