@@ -15,11 +15,22 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DecimalField,
+    Field,
+    Max,
+    Prefetch,
+    QuerySet,
+    Sum,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -166,69 +177,111 @@ _IDEA_FIELDS = (
 )
 
 
+def _column_reader(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """What the ORM makes of a value of ``field`` as the database driver returns it, or None when it keeps
+    the driver's value. Chosen once per column rather than through the ORM's chain of converters per value,
+    which took half the time of reading a row (decision 0012). PostgreSQL's driver returns aware datetimes
+    and Decimals already; SQLite's returns naive datetimes (in the connection's zone) and floats."""
+    if connection.vendor != "sqlite":
+        return None
+    if isinstance(field, DateTimeField):
+        zone = connection.timezone  # None without USE_TZ: the datetime stays naive, as the ORM leaves it
+
+        return lambda value: None if value is None else value.replace(tzinfo=zone)
+    if isinstance(field, DecimalField):
+        # A float (or an int) of at most the field's digits, which a double holds exactly up to 15: printed
+        # with the field's places it is the decimal stored, as the ORM gives it, at a third of its cost.
+        text = f"{{:.{field.decimal_places}f}}".format
+
+        return lambda value: None if value is None else Decimal(text(value))
+    return None
+
+
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A values_list() queryset's rows as the database driver returns them (see _column_reader)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg's own timestamptz loader, in C: Django's subclass of it (which only sets the tzinfo to
+            # the connection's zone, UTC, as psycopg's does) runs in Python and took 3.4 µs per value.
+            from psycopg.types.datetime import TimestamptzLoader
+
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _idea_rows(*, located: bool = False) -> Iterator[Row]:
-    """Plain tuples (values_list), never model instances, read in windows of CHUNK_SIZE primary keys: each
+    """Plain tuples read with a cursor, never model instances, in windows of CHUNK_SIZE primary keys: each
     window is one query for the ideas and one for their domains (decision 0012). Windows, not LIMIT: with
     ORDER BY and LIMIT, SQLite's plan sorted every remaining row for each chunk. ``located``: only the
     ideas with a location."""
     public = public_ideas().order_by("pk")
+    only = {"idea__latitude__isnull": False} if located else {}  # the links of the ideas read
     if located:
         public = public.filter(latitude__isnull=False, longitude__isnull=False)
     ideas = public.values_list(*_IDEA_FIELDS)
+    moment = _column_reader(Idea._meta.get_field("published_at"))
+    latitude = _column_reader(Idea._meta.get_field("latitude"))
+    longitude = _column_reader(Idea._meta.get_field("longitude"))
     statuses, channels = _labels(IdeaStatus), _labels(Channel)
     url = _url_maker("participation:idea", "pk")  # Idea.get_absolute_url
     domain_order = [f"domain__{name}" for name in Domain._meta.ordering or ("pk",)]
     highest = Idea.objects.aggregate(highest=Max("pk"))["highest"] or 0
     for low in range(0, highest, CHUNK_SIZE):
-        chunk = list(ideas.filter(pk__gt=low, pk__lte=low + CHUNK_SIZE))
+        chunk = _fetch(ideas.filter(pk__gt=low, pk__lte=low + CHUNK_SIZE))
         if not chunk:
             continue
         # The window's links, of hidden ideas too: looked up by the chunk's pks only. A range rather than
         # IN (2,000 pks), whose parameters Django prepared one by one.
         domains: dict[int, list[str]] = {}
         links = (
-            Idea.domains.through.objects.filter(idea_id__gt=low, idea_id__lte=low + CHUNK_SIZE)
+            Idea.domains.through.objects.filter(idea_id__gt=low, idea_id__lte=low + CHUNK_SIZE, **only)
             .order_by(*domain_order)
             .values_list("idea_id", "domain__name")
         )
-        for idea_id, name in links:
+        for idea_id, name in _fetch(links):
             domains.setdefault(idea_id, []).append(name)
-        for (
-            pk,
-            title,
-            body,
-            status,
-            slug,
-            process,
-            place,
-            key,
-            channel,
+        # Column by column, each in one comprehension or map, and the rows zipped back together in C: a
+        # row built by a Python statement per row cost a third more.
+        (
+            pks,
+            titles,
+            bodies,
+            codes,
+            slugs,
+            processes,
+            places,
+            keys,
+            ways,
             published,
-            sup,
-            com,
-            lat,
-            lon,
-        ) in chunk:
-            yield (
-                pk,
-                title,
-                body,
-                status,
-                statuses.get(status, status),
-                slug,
-                process,
-                place,
-                key,
-                domains.get(pk, []),
-                channel,
-                channels.get(channel, channel),
-                published,
-                sup,
-                com,
-                lat,
-                lon,
-                url(pk),
-            )
+            sups,
+            coms,
+            lats,
+            lons,
+        ) = zip(*chunk, strict=True)
+        none: list[str] = []
+        yield from zip(
+            pks,
+            titles,
+            bodies,
+            codes,
+            [statuses.get(code, code) for code in codes],
+            slugs,
+            processes,
+            places,
+            keys,
+            [domains.get(pk, none) for pk in pks],
+            ways,
+            [channels.get(way, way) for way in ways],
+            map(moment, published) if moment else published,
+            sups,
+            coms,
+            map(latitude, lats) if latitude else lats,
+            map(longitude, lons) if longitude else lons,
+            map(url, pks),
+            strict=True,
+        )
 
 
 def _idea_version() -> Version:

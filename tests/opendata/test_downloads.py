@@ -149,6 +149,38 @@ def test_idea_rows_match_the_public_idea_list(client, public_data):
     assert plain["latitude"] == plain["longitude"] == ""
 
 
+def test_idea_rows_hold_what_the_orm_reads(public_data):
+    """The idea rows are read with a plain cursor and converters of their own (decision 0012): every value
+    is the ORM's, of the same type, whatever the database (a whole degree, a moment with microseconds)."""
+    IdeaFactory(
+        process=public_data["process"],
+        title="Ganze Grade",
+        latitude=Decimal("50.00000"),
+        longitude=Decimal("-7.00001"),
+        published_at=datetime.datetime(2026, 3, 29, 1, 30, 15, 123456, tzinfo=datetime.UTC),
+    )
+    dataset = dataset_get("ideen")
+    names = dataset.column_names
+    read = {row[0]: dict(zip(names, row, strict=True)) for row in dataset.rows()}
+    located = {row[0]: dict(zip(names, row, strict=True)) for row in dataset.located_rows()}
+
+    fields = ("pk", "published_at", "latitude", "longitude", "support_count", "process__slug")
+    expected = Idea.objects.filter(pk__in=read).values_list(*fields)
+    assert len(expected) == len(read) == 4
+    for pk, published, latitude, longitude, supports, process in expected:
+        row = read[pk]
+        assert (row["published"], row["latitude"], row["longitude"]) == (published, latitude, longitude)
+        assert (row["supports"], row["process"]) == (supports, process)
+        assert row["published"].utcoffset() == datetime.timedelta(0)
+        for degrees in (row["latitude"], row["longitude"]):
+            assert degrees is None or (type(degrees), degrees.as_tuple().exponent) == (Decimal, -5)
+        assert (pk in located) == (latitude is not None)
+    whole = next(row for row in read.values() if row["title"] == "Ganze Grade")
+    assert (str(whole["latitude"]), str(whole["longitude"])) == ("50.00000", "-7.00001")
+    assert whole["published"].microsecond == 123456
+    assert located[whole["id"]] == whole
+
+
 def test_measure_rows_match_the_public_strategy(client, public_data):
     rows = _csv_rows(_get(client, "massnahmen", "csv"))
 
