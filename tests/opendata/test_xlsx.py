@@ -22,7 +22,7 @@ from smartregion.opendata.datasets import (
     Dataset,
     Version,
 )
-from smartregion.opendata.formats import EXCEL_TEXT_MAX, XLSX_BATCH, xlsx_write
+from smartregion.opendata.formats import BATCH, EXCEL_TEXT_MAX, xlsx_write
 
 COLUMNS = (
     Column("title", TEXT, "Titel"),
@@ -160,11 +160,11 @@ def test_a_text_longer_than_excel_holds_is_cut_to_its_limit():
 
 
 def test_header_is_bold_frozen_and_filtered():
-    rows = [("Idee", None, n, None, None, None, None) for n in range(XLSX_BATCH + 3)]  # more than one batch
+    rows = [("Idee", None, n, None, None, None, None) for n in range(BATCH + 3)]  # more than one batch
 
     count, data = _write(_dataset(rows))
 
-    assert count == XLSX_BATCH + 3
+    assert count == BATCH + 3
     book = load_workbook(io.BytesIO(data))
     sheet = book.active
     assert sheet.title == "test-daten"
@@ -174,8 +174,8 @@ def test_header_is_bold_frozen_and_filtered():
     assert sheet["A1"].border.bottom.style == "thin"
     assert not sheet["A2"].font.b
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:G{XLSX_BATCH + 4}"
-    assert [sheet.cell(row, 3).value for row in range(2, XLSX_BATCH + 5)] == list(range(XLSX_BATCH + 3))
+    assert sheet.auto_filter.ref == f"A1:G{BATCH + 4}"
+    assert [sheet.cell(row, 3).value for row in range(2, BATCH + 5)] == list(range(BATCH + 3))
     assert sheet.column_dimensions["A"].width == 30.7109375  # 30 characters and the margin, as Excel writes
     assert sheet.column_dimensions["C"].width == 14.7109375
 
