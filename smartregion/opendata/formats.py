@@ -290,7 +290,9 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/styles.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
 )
 _ROOT_RELATIONSHIPS = (
     f'{_HEAD}<Relationships xmlns="{_PACKAGE}/relationships">'
@@ -301,7 +303,9 @@ _ROOT_RELATIONSHIPS = (
 _WORKBOOK_RELATIONSHIPS = (
     f'{_HEAD}<Relationships xmlns="{_PACKAGE}/relationships">'
     f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_RELATIONSHIPS}/styles" Target="styles.xml"/></Relationships>'
+    f'<Relationship Id="rId2" Type="{_RELATIONSHIPS}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId3" Type="{_RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/>'
+    "</Relationships>"
 )
 # Cell styles (cellXfs): 0 default, 1 the header (bold, light blue, a line below), 2 a date, 3 date and time.
 _STYLES = (
@@ -359,7 +363,16 @@ def _column_letters(index: int) -> str:
 ColumnCells = Callable[[Sequence[Any], list[str]], list[str]]
 
 
-def _text_cells(letters: str, style: str = "", convert: Convert = str) -> ColumnCells:
+# Shared strings: a batch's texts in a column with few distinct values (codes, labels, places) are written
+# once into the workbook's table of strings and referred to by number, as Excel does; other texts inline.
+# A column's batch shares when it holds at most one distinct text in SHARED_RATIO; the table stops growing
+# at SHARED_MAX texts, so its memory stays bounded however many rows there are.
+SHARED_RATIO = 10
+SHARED_MAX = 10_000
+Shared = dict[str, int]
+
+
+def _text_cells(letters: str, shared: Shared, style: str = "", convert: Convert = str) -> ColumnCells:
     def cells(values: Sequence[Any], rows: list[str]) -> list[str]:
         texts = ["" if value is None else convert(value) for value in values]
         if max(map(len, texts)) > EXCEL_TEXT_MAX:  # Excel's limit; XlsxWriter cut longer texts too
@@ -369,6 +382,14 @@ def _text_cells(letters: str, style: str = "", convert: Convert = str) -> Column
         probe = "".join(texts)
         if "&" in probe or "<" in probe or ">" in probe or "_x" in probe or not probe.isprintable():
             texts = list(map(_xml_text, texts))
+        distinct = dict.fromkeys(texts)  # in the order they come, so that the same rows give the same file
+        if len(distinct) * SHARED_RATIO <= len(texts) and len(shared) + len(distinct) <= SHARED_MAX:
+            for text in distinct:
+                shared.setdefault(text, len(shared))
+            return [
+                f'<c r="{letters}{row}"{style} t="s"><v>{shared[text]}</v></c>' if text else ""
+                for text, row in zip(texts, rows, strict=True)
+            ]
         # Whitespace at a text's start or end needs xml:space="preserve", or a reader may trim it: asked of
         # the batch at once (strip returns the very text when there is nothing to strip).
         space = ' xml:space="preserve"' if any(map(is_not, texts, map(str.strip, texts))) else ""
@@ -378,6 +399,15 @@ def _text_cells(letters: str, style: str = "", convert: Convert = str) -> Column
         ]
 
     return cells
+
+
+def _shared_strings(shared: Shared) -> str:
+    """The workbook's table of shared strings (the texts are escaped already)."""
+    items = "".join(
+        f'<si><t xml:space="preserve">{text}</t></si>' if text != text.strip() else f"<si><t>{text}</t></si>"
+        for text in shared
+    )
+    return f'{_HEAD}<sst xmlns="{_MAIN}" uniqueCount="{len(shared)}">{items}</sst>'
 
 
 def _value_cells(letters: str, convert: Convert, style: str = "") -> ColumnCells:
@@ -415,7 +445,7 @@ def _excel_moment(zone: tzinfo) -> Convert:
     return serial
 
 
-def _xlsx_columns(dataset: Dataset) -> list[ColumnCells]:
+def _xlsx_columns(dataset: Dataset, shared: Shared) -> list[ColumnCells]:
     by_type: dict[str, tuple[Convert, str]] = {
         INTEGER: (str, ""),
         NUMBER: (_number_text, ""),
@@ -428,19 +458,19 @@ def _xlsx_columns(dataset: Dataset) -> list[ColumnCells]:
         if column.type in by_type:
             columns.append(_value_cells(letters, *by_type[column.type]))
         else:
-            columns.append(_text_cells(letters, convert=_joined if column.type == LIST else str))
+            columns.append(_text_cells(letters, shared, convert=_joined if column.type == LIST else str))
     return columns
 
 
-def _xlsx_sheet(dataset: Dataset, sheet: IO[str], last: str) -> int:
-    """The sheet's XML with the rows; returns how many."""
+def _xlsx_sheet(dataset: Dataset, sheet: IO[str], last: str, shared: Shared) -> int:
+    """The sheet's XML with the rows, its shared texts added to ``shared``; returns how many rows."""
     # Widths in characters with Excel's margin of a cell, as Excel (and XlsxWriter) write them.
     widths = "".join(
         f'<col min="{n}" max="{n}" width="{14 if column.type in NUMERIC else 30}.7109375" customWidth="1"/>'
         for n, column in enumerate(dataset.columns, start=1)
     )
     header = "".join(
-        _text_cells(_column_letters(index), ' s="1"')([name], ["1"])[0]
+        _text_cells(_column_letters(index), shared, ' s="1"')([name], ["1"])[0]
         for index, name in enumerate(dataset.column_names)
     )
     sheet.write(
@@ -450,7 +480,7 @@ def _xlsx_sheet(dataset: Dataset, sheet: IO[str], last: str) -> int:
         f'<selection pane="bottomLeft"/></sheetView></sheetViews><cols>{widths}</cols>'
         f'<sheetData><row r="1">{header}</row>'
     )
-    columns = _xlsx_columns(dataset)
+    columns = _xlsx_columns(dataset, shared)
     count = 0
     for batch in _batches(dataset, dataset.rows()):
         size = len(batch[0])
@@ -476,6 +506,7 @@ def xlsx_write(dataset: Dataset, title: str, output: IO[bytes]) -> int:
     quoted = "'" + name.replace("'", "''") + "'"  # in a reference to the sheet
     last = _column_letters(len(dataset.columns) - 1)
     created = timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    shared: Shared = {}
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=XLSX_COMPRESSION) as book:
         book.writestr("[Content_Types].xml", _CONTENT_TYPES)
         book.writestr("_rels/.rels", _ROOT_RELATIONSHIPS)
@@ -489,7 +520,8 @@ def xlsx_write(dataset: Dataset, title: str, output: IO[bytes]) -> int:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified></cp:coreProperties>',
         )
         with book.open("xl/worksheets/sheet1.xml", "w") as entry, _text(entry) as sheet:
-            count = _xlsx_sheet(dataset, sheet, last)
+            count = _xlsx_sheet(dataset, sheet, last, shared)
+        book.writestr("xl/sharedStrings.xml", _shared_strings(shared))
         book.writestr(
             "xl/workbook.xml",
             f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">'

@@ -159,6 +159,29 @@ def test_a_text_longer_than_excel_holds_is_cut_to_its_limit():
     ]
 
 
+def test_repeated_texts_are_shared_and_unique_ones_inline(monkeypatch):
+    """Codes and labels go into the workbook's table of shared strings, escaped and with their edge spaces
+    kept; unique texts stay inline; a full table takes no more texts."""
+    labels = ["  Rand  ", "A & <B>", "Steuer\x01zeichen"]
+    rows = [(labels[n % 3], f"https://x.example/{n}", n, None, None, None, ["Mobilität"]) for n in range(60)]
+
+    _count, data = _write(_dataset(rows))
+
+    book = zipfile.ZipFile(io.BytesIO(data))
+    sheet_xml = book.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet_xml.count('t="s"') == 120  # title and domains
+    assert sheet_xml.count('t="inlineStr"') == 60 + len(COLUMNS)  # the addresses and the header
+    assert book.read("xl/sharedStrings.xml").decode().count("<si>") == 4
+    values = _values(_sheet(data))
+    assert [row[0] for row in values[1:4]] == ["  Rand  ", "A & <B>", "Steuer_x0001_zeichen"]
+    assert {row[6] for row in values[1:]} == {"Mobilität"}
+
+    monkeypatch.setattr("smartregion.opendata.formats.SHARED_MAX", 2)
+    _count, data = _write(_dataset(rows))
+    assert zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml").decode().count("<si>") == 1
+    assert _values(_sheet(data))[1:4] == values[1:4]
+
+
 def test_header_is_bold_frozen_and_filtered():
     rows = [("Idee", None, n, None, None, None, None) for n in range(BATCH + 3)]  # more than one batch
 
