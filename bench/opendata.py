@@ -21,7 +21,8 @@ How to read it
     query whatever its size. The script reports; it asserts nothing.
 
 Usage: .venv/bin/python bench/opendata.py [--ideas 100000] [--measures 1000]
-       (DATABASE_URL=postgres://... for PostgreSQL; the issue's size is --ideas 100000)
+       (DATABASE_URL=postgres://... for PostgreSQL, a database of its own that it creates if missing; the
+       issue's size is --ideas 100000)
 """
 
 import argparse
@@ -43,6 +44,10 @@ os.environ.setdefault("TASK_BACKEND", "immediate")
 
 import django  # noqa: E402
 
+from bench.participation import postgres_database_create  # noqa: E402
+
+if os.environ["DATABASE_URL"].startswith("postgres"):
+    postgres_database_create(os.environ["DATABASE_URL"])
 django.setup()
 
 from django.core.cache import cache  # noqa: E402

@@ -13,8 +13,9 @@
 
 Every writer writes into a binary file and returns the number of rows; publish.write runs them (in a task,
 never in a web worker) in the data language. The rows are written while the database returns them, and each
-value is converted by its column's type with a converter chosen once per download (``_cells``; in XLSX a
-comprehension per column and batch of rows), so that a row costs no type checks (decision 0012).
+value is converted by its column's type with a converter chosen once per download (JSON: ``_cells`` per row;
+CSV and XLSX: a comprehension per column and batch of rows), so that a row costs no type checks (decision
+0012).
 """
 
 import io
@@ -272,8 +273,9 @@ def geojson_write(dataset: Dataset, meta: dict[str, Any], output: IO[bytes]) -> 
 # --- XLSX ----------------------------------------------------------------------------------------------
 # Written by hand rather than by XlsxWriter, which spent about 9 µs per cell in its own Python code (decision
 # 0012): the SpreadsheetML parts of one sheet, each row one string of cells from templates chosen per column
-# once, streamed into a deflated zip entry. Cells as XlsxWriter's constant_memory mode wrote them: text as
-# inline strings (never formulas), numbers as numbers, dates as Excel's serial days.
+# once, streamed into a deflated zip entry. Text as strings (never formulas): shared where a column repeats a
+# few texts, as Excel writes them, otherwise inline as XlsxWriter's constant_memory mode did; numbers as
+# numbers, dates as Excel's serial days.
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
