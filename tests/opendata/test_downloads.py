@@ -25,7 +25,7 @@ from smartregion.participation.models import Idea, IdeaStatus
 from smartregion.strategy.selectors import measure_list
 
 from ..factories import UserFactory
-from ..participation.factories import IdeaFactory
+from ..participation.factories import DomainFactory, IdeaFactory
 from ..personal_data import readable_text
 from .conftest import NOT_PUBLIC, fill_measure
 
@@ -152,12 +152,14 @@ def test_idea_rows_match_the_public_idea_list(client, public_data):
 def test_idea_rows_hold_what_the_orm_reads(public_data):
     """The idea rows are read with a plain cursor and converters of their own (decision 0012): every value
     is the ORM's, of the same type, whatever the database (a whole degree, a moment with microseconds)."""
+    first, second = DomainFactory(name="Zuerst", position=1), DomainFactory(name="Danach", position=2)
     IdeaFactory(
         process=public_data["process"],
         title="Ganze Grade",
         latitude=Decimal("50.00000"),
         longitude=Decimal("-7.00001"),
         published_at=datetime.datetime(2026, 3, 29, 1, 30, 15, 123456, tzinfo=datetime.UTC),
+        domains=[second, first],
     )
     dataset = dataset_get("ideen")
     names = dataset.column_names
@@ -178,6 +180,7 @@ def test_idea_rows_hold_what_the_orm_reads(public_data):
     whole = next(row for row in read.values() if row["title"] == "Ganze Grade")
     assert (str(whole["latitude"]), str(whole["longitude"])) == ("50.00000", "-7.00001")
     assert whole["published"].microsecond == 123456
+    assert whole["domains"] == ["Zuerst", "Danach"]  # in the domains' order
     assert located[whole["id"]] == whole
 
 
