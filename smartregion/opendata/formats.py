@@ -84,8 +84,8 @@ def _cells(dataset: Dataset, converters: dict[str, Convert]) -> Callable[[Row], 
     return cells
 
 
-# Rows written together in CSV and XLSX: each column's values in a batch are converted by one comprehension,
-# rather than by a call per value and row.
+# Rows written together: in CSV and XLSX each column's values in a batch are converted by one comprehension
+# rather than by a call per value and row; JSON and GeoJSON encode a batch's objects as one list.
 BATCH = 500
 
 
