@@ -198,6 +198,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's database sessions, read with a query compiled once per process (accounts/sessions.py).
+SESSION_ENGINE = "smartregion.accounts.sessions"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

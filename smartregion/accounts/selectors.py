@@ -7,6 +7,8 @@ from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
+from smartregion.core.prepared import Prepared
+
 from .models import RoleGrant, User
 
 # What every page asks of the signed-in person besides her roles, read in the same query as she is: each
@@ -19,14 +21,10 @@ def person_facts_register(add: PersonFacts) -> None:
     """Read what ``add`` annotates or joins with every signed-in person of a request."""
     if add not in _person_facts:
         _person_facts.append(add)
+        _people.forget()
 
 
-def person_for_request(*, pk: Any) -> User | None:
-    """The signed-in person with her roles and every registered fact, in one query (was one per fact on
-    every page: roles, block, unread notifications). Her ``role_grants`` are filled from it.
-
-    The facts are plain SQL subqueries (``RawSQL``): the same subqueries built from ORM expressions cost
-    about 2 ms of compiling on every request, more than the queries they replace."""
+def _people_with_facts(pk: int) -> QuerySet[User]:
     joined = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
     grants = RawSQL(  # noqa: S611 (table and function names, no input)
         f"SELECT {joined}(role || ':' || COALESCE(CAST(municipality_id AS TEXT), ''), ',') "  # noqa: S608 (no input)
@@ -37,7 +35,20 @@ def person_for_request(*, pk: Any) -> User | None:
     people: QuerySet[User] = User.objects.filter(pk=pk).annotate(role_grant_text=grants)
     for add in _person_facts:
         people = add(people)
-    person = next(iter(people), None)
+    return people
+
+
+_people = Prepared(_people_with_facts, pk=int)
+
+
+def person_for_request(*, pk: Any) -> User | None:
+    """The signed-in person with her roles and every registered fact, in one query (was one per fact on
+    every page: roles, block, unread notifications). Her ``role_grants`` are filled from it.
+
+    The facts are plain SQL subqueries (``RawSQL``): the same subqueries built from ORM expressions cost
+    about 2 ms of compiling on every request, more than the queries they replace. The query is prepared
+    (core/prepared.py): compiled once, not on every request."""
+    person = next(iter(_people(pk=int(pk))), None)
     if person is not None and person.is_active:
         pairs = (
             grant.split(":") for grant in (getattr(person, "role_grant_text", "") or "").split(",") if grant
