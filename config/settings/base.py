@@ -198,7 +198,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Django's database sessions, read with a query compiled once per process (accounts/sessions.py).
+# Django's database sessions, read with a query compiled once per connection (accounts/sessions.py).
 SESSION_ENGINE = "smartregion.accounts.sessions"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGIN_URL = "account_login"
