@@ -12,7 +12,7 @@ Only what is the same for every call may be part of the queryset: the time, the 
 tests change must be a value (or be checked in Python after the read), never baked into the SQL.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
@@ -40,14 +40,35 @@ def _stand_in(kind: type, index: int) -> int | str:
     raise TypeError(f"a prepared value is an int or a str, not {kind.__name__}")
 
 
+class StandIns:
+    """One value that no call passes for each named value (``kinds``: name -> int or str), to compile a
+    queryset with; ``binder`` then finds where they landed among the compiled parameters."""
+
+    def __init__(self, **kinds: type) -> None:
+        self.kinds = kinds
+        self.values = {name: _stand_in(kind, index) for index, (name, kind) in enumerate(kinds.items())}
+
+    def binder(self, sql: str, params: Sequence[Any]) -> Callable[..., list[Any]]:
+        """A function from the named values to the parameters to run ``sql`` with."""
+        by_value = {stand_in: name for name, stand_in in self.values.items()}
+        names = tuple(by_value.get(param) if isinstance(param, int | str) else None for param in params)
+        for name in self.values:
+            if names.count(name) != 1:
+                raise ValueError(f"{name} is not exactly one parameter of the compiled SQL: {sql}")
+        fixed = tuple(params)
+
+        def bind(**values: Any) -> list[Any]:
+            return [param if name is None else values[name] for name, param in zip(names, fixed, strict=True)]
+
+        return bind
+
+
 @dataclass(frozen=True)
 class _Compiled:
     """One queryset's SQL and how its rows become instances, for one connection."""
 
     sql: str
-    # Per parameter: the name of the call's value in its place, or None to keep the compiled value.
-    names: tuple[str | None, ...]
-    params: tuple[Any, ...]
+    bind: Callable[..., list[Any]]
     apply_converters: Callable[[Any, Any], Any]
     converters: dict[int, Any]
     model: Any  # type[M] of the Prepared that compiled it
@@ -69,8 +90,7 @@ class Prepared(Generic[M]):
 
     def __init__(self, build: Callable[..., QuerySet[M]], **kinds: type) -> None:
         self._build = build
-        self._stand_ins = {name: _stand_in(kind, index) for index, (name, kind) in enumerate(kinds.items())}
-        self._kinds = kinds
+        self._stand_ins = StandIns(**kinds)
         self._compiled: WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = WeakKeyDictionary()
 
     def __call__(self, *, using: str = "default", **values: Any) -> list[M]:
@@ -78,20 +98,17 @@ class Prepared(Generic[M]):
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(connection, using)
-        if values.keys() != self._kinds.keys():
-            raise TypeError(f"expected the values {sorted(self._kinds)}, got {sorted(values)}")
+        kinds = self._stand_ins.kinds
+        if values.keys() != kinds.keys():
+            raise TypeError(f"expected the values {sorted(kinds)}, got {sorted(values)}")
         for name, value in values.items():
-            if type(value) is not self._kinds[name]:
-                raise TypeError(f"{name} must be a {self._kinds[name].__name__}, not {type(value).__name__}")
+            if type(value) is not kinds[name]:
+                raise TypeError(f"{name} must be a {kinds[name].__name__}, not {type(value).__name__}")
             if type(value) is int and not _INT_MIN <= value <= _INT_MAX:
                 # No column holds it, and the drivers refuse it: nothing equals it, as the ORM answers.
                 return []
-        params = [
-            param if name is None else values[name]
-            for name, param in zip(compiled.names, compiled.params, strict=True)
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(compiled.sql, compiled.bind(**values))
             rows = cursor.fetchall()
         if compiled.converters:
             rows = list(compiled.apply_converters(rows, compiled.converters))
@@ -110,22 +127,16 @@ class Prepared(Generic[M]):
         self._compiled.clear()
 
     def _compile(self, connection: BaseDatabaseWrapper, using: str) -> _Compiled:
-        queryset = self._build(**self._stand_ins).using(using)
+        queryset = self._build(**self._stand_ins.values).using(using)
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("a prepared queryset returns model instances and prefetches nothing")
         compiler = queryset.query.get_compiler(using=using, connection=connection)
         sql, params = compiler.as_sql()
-        by_value = {stand_in: name for name, stand_in in self._stand_ins.items()}
-        names = tuple(by_value.get(param) if isinstance(param, int | str) else None for param in params)
-        for name in self._stand_ins:
-            if names.count(name) != 1:
-                raise ValueError(f"{name} is not exactly one parameter of the compiled SQL: {sql}")
         select, klass_info = compiler.select, compiler.klass_info
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
         return _Compiled(
             sql=sql,
-            names=names,
-            params=tuple(params),
+            bind=self._stand_ins.binder(sql, params),
             apply_converters=compiler.apply_converters,
             converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
             model=klass_info["model"],

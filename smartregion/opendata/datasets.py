@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from smartregion.core.prepared import StandIns
 from smartregion.network.models import Municipality, Region
 from smartregion.network.selectors import municipality_list
 from smartregion.participation import selectors as participation
@@ -201,13 +202,12 @@ def _windows(queryset: QuerySet[Any], field: str) -> Callable[[int, int], list[t
     """A function from (low, high) to the rows of a values_list() queryset with ``field`` in (low, high], as
     the database driver returns them (see _column_reader). The SQL is compiled once, with two stand-ins for
     the bounds, rather than once per window (the ORM's compilation cost a tenth of a located idea's time)."""
-    below, above = -(2**62) - 17, -(2**62) - 71  # stand-ins that no parameter of ours equals
-    sql, params = queryset.filter(**{f"{field}__gt": below, f"{field}__lte": above}).query.sql_with_params()
-    if params.count(below) != 1 or params.count(above) != 1:
-        raise ValueError(f"{queryset.model.__name__}: the window's bounds are not parameters of its SQL")
+    bounds = StandIns(low=int, high=int)
+    window = {f"{field}__gt": bounds.values["low"], f"{field}__lte": bounds.values["high"]}
+    sql, params = queryset.filter(**window).query.sql_with_params()
+    bind = bounds.binder(sql, params)
 
     def rows(low: int, high: int) -> list[tuple[Any, ...]]:
-        bound = [low if param == below else high if param == above else param for param in params]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # psycopg's own timestamptz loader, in C: Django's subclass of it (which only sets the tzinfo
@@ -215,7 +215,7 @@ def _windows(queryset: QuerySet[Any], field: str) -> Callable[[int, int], list[t
                 from psycopg.types.datetime import TimestamptzLoader
 
                 cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-            cursor.execute(sql, bound)
+            cursor.execute(sql, bind(low=low, high=high))
             return cursor.fetchall()
 
     return rows
